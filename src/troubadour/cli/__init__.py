@@ -1,0 +1,77 @@
+"""The `troubadour` command line: thin commands that parse, call and print.
+
+Each group of commands lives in its own module and registers on :data:`app`.
+Every user mistake ends as one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from troubadour import __version__
+from troubadour.errors import TroubadourError
+
+app = typer.Typer(
+    name="troubadour",
+    help="An AI artist studio: write, sing, arrange, mix, master and mark songs, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"troubadour {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit.")) -> None:
+    """troubadour: from a one-line brief to a release-ready song."""
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Print one clear line on stderr and exit non-zero."""
+    typer.echo(f"troubadour: error: {message}", err=True)
+    raise SystemExit(code)
+
+
+def _register() -> None:
+    # Importing a command module registers its commands on `app`.
+    import importlib
+
+    for module in ("song_commands", "lyrics_command", "sing_command", "trust_commands"):
+        try:
+            importlib.import_module(f"troubadour.cli.{module}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"troubadour.cli.{module}":
+                raise
+
+
+def main(argv: list[str] | None = None) -> None:
+    _register()
+    try:
+        app(args=argv, standalone_mode=False)
+    except TroubadourError as exc:
+        fail(str(exc), exc.exit_code)
+    except KeyboardInterrupt:
+        typer.echo("troubadour: interrupted; nothing partial was left behind", err=True)
+        raise SystemExit(130) from None
+    except typer.Abort:
+        typer.echo("troubadour: aborted", err=True)
+        raise SystemExit(130) from None
+    except Exception as exc:  # click usage errors arrive here in non-standalone mode
+        import click
+
+        if isinstance(exc, click.exceptions.NoArgsIsHelpError):
+            raise SystemExit(0) from None
+        if isinstance(exc, click.ClickException):
+            exc.show(file=sys.stderr)
+            raise SystemExit(exc.exit_code) from None
+        if isinstance(exc, click.exceptions.Exit):
+            raise SystemExit(exc.exit_code) from None
+        raise

@@ -1,0 +1,69 @@
+"""Voice profiles: data files describing a singing voice (range, timbre, style)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from troubadour.errors import DocumentError, InputError, describe_choice
+from troubadour.music.theory import name_to_midi
+
+
+class VoiceProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    description: str
+    range: tuple[str, str]  # lowest and highest singable note, e.g. ["A2", "E4"]
+    gender: str = Field(pattern=r"^(male|female|neutral)$")
+    source: str = "espeak"  # speech source backend for the embedded singer
+    source_voice: str = "en-us"
+    formant_scale: float = Field(default=1.0, ge=0.7, le=1.4)  # >1 brighter/smaller, <1 darker/larger
+    breathiness: float = Field(default=0.1, ge=0.0, le=1.0)
+    rasp: float = Field(default=0.0, ge=0.0, le=1.0)
+    vibrato_rate_hz: float = Field(default=5.5, ge=3.0, le=8.0)
+    vibrato_depth_cents: float = Field(default=30.0, ge=0.0, le=100.0)
+    vibrato_delay_s: float = Field(default=0.3, ge=0.0, le=2.0)
+    portamento_s: float = Field(default=0.07, ge=0.0, le=0.3)
+    scoop_cents: float = Field(default=0.0, ge=0.0, le=200.0)  # start notes below and slide up (country)
+    gain_db: float = Field(default=0.0, ge=-24, le=24)
+
+    @field_validator("range")
+    @classmethod
+    def _range(cls, value: tuple[str, str]) -> tuple[str, str]:
+        low, high = (name_to_midi(v) for v in value)
+        if high - low < 12:
+            raise ValueError(f"range {list(value)} spans less than an octave")
+        return value
+
+    @property
+    def low(self) -> int:
+        return name_to_midi(self.range[0])
+
+    @property
+    def high(self) -> int:
+        return name_to_midi(self.range[1])
+
+
+def _profile_files() -> dict[str, str]:
+    folder = resources.files("troubadour.voice") / "profiles"
+    return {entry.name[:-5]: entry.read_text("utf-8") for entry in folder.iterdir() if entry.name.endswith(".yaml")}
+
+
+@lru_cache(maxsize=None)
+def voice_names() -> list[str]:
+    return sorted(_profile_files())
+
+
+@lru_cache(maxsize=None)
+def load_voice(name: str) -> VoiceProfile:
+    files = _profile_files()
+    if name not in files:
+        raise InputError(describe_choice("voice", name, list(files)))
+    try:
+        return VoiceProfile.model_validate(yaml.safe_load(files[name]))
+    except (ValidationError, yaml.YAMLError) as exc:
+        raise DocumentError(f"voice profile {name!r} is broken: {exc}") from None

@@ -1,0 +1,88 @@
+"""The singer's input: a vocal score in seconds, independent of where it came from.
+
+A song's melody, a MusicXML lead sheet and a karaoke MIDI file all become a
+:class:`VocalScore`: phrases (breath groups) of notes, each note carrying the
+syllable it starts or ``None`` when it continues the previous one (melisma).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from troubadour.song import Song, Syllable
+
+
+@dataclass(frozen=True)
+class ScoreNote:
+    pitch: float  # MIDI note number (may be fractional)
+    start_s: float
+    duration_s: float
+    syllable: Syllable | None  # None: continues the previous note's syllable (melisma)
+    velocity: int = 90
+    word_end: bool = True  # this syllable ends its word (coda consonants may be released)
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.duration_s
+
+
+@dataclass
+class ScorePhrase:
+    """Notes sung in one breath, in time order, without overlaps."""
+
+    notes: list[ScoreNote]
+
+    @property
+    def start_s(self) -> float:
+        return self.notes[0].start_s
+
+    @property
+    def end_s(self) -> float:
+        return self.notes[-1].end_s
+
+
+@dataclass
+class VocalScore:
+    phrases: list[ScorePhrase] = field(default_factory=list)
+
+    @property
+    def duration_s(self) -> float:
+        return max((p.end_s for p in self.phrases), default=0.0)
+
+    def notes(self) -> list[ScoreNote]:
+        return [n for p in self.phrases for n in p.notes]
+
+
+def song_vocal_score(song: Song, *, transpose: int = 0, backing: bool = False) -> VocalScore:
+    """The lead vocal of a song as a VocalScore (one phrase per sung line).
+
+    With ``backing=True``, only the echo words (and phrases marked for backing
+    harmony) are returned, for the backing vocal.
+    """
+    spb = song.seconds_per_beat
+    phrases = []
+    for phrase in song.melody:
+        line = song.lyrics.sections[phrase.section].lines[phrase.line]
+        syllables = line.syllables
+        owners = line.syllable_words()
+        notes = []
+        previous = -1
+        for note in phrase.notes:
+            index = min(note.syllable, len(syllables) - 1)
+            word, position = owners[index]
+            if backing and not (word.backing or phrase.backing != "none"):
+                previous = note.syllable
+                continue
+            starts = note.syllable != previous
+            notes.append(ScoreNote(
+                pitch=float(note.pitch + transpose),
+                start_s=note.start_beat * spb,
+                duration_s=note.duration_beats * spb,
+                syllable=syllables[index] if starts else None,
+                velocity=note.velocity,
+                word_end=position == len(word.syllables) - 1,
+            ))
+            previous = note.syllable
+        if notes:
+            phrases.append(ScorePhrase(notes))
+    return VocalScore(phrases)
