@@ -196,6 +196,7 @@ class Song(Model):
     voice: str = "rugged_baritone"
     tempo_bpm: float = Field(default=96.0, ge=40, le=240)
     key: str = "G"
+    composed_key: str = ""  # the key the chords and notes are in; edit `key` and render transposes
     time_signature: tuple[int, int] = (4, 4)
     sample_rate: int = Field(default=44100, ge=8000, le=192000)
     lyrics: Lyrics = Field(default_factory=Lyrics)

@@ -56,8 +56,8 @@ class VocalScore:
 def song_vocal_score(song: Song, *, transpose: int = 0, backing: bool = False) -> VocalScore:
     """The lead vocal of a song as a VocalScore (one phrase per sung line).
 
-    With ``backing=True``, only the echo words (and phrases marked for backing
-    harmony) are returned, for the backing vocal.
+    With ``backing=True``, only the echo words (written in parentheses) of
+    phrases marked for backing are returned, for the backing vocal.
     """
     spb = song.seconds_per_beat
     phrases = []
@@ -70,7 +70,7 @@ def song_vocal_score(song: Song, *, transpose: int = 0, backing: bool = False) -
         for note in phrase.notes:
             index = min(note.syllable, len(syllables) - 1)
             word, position = owners[index]
-            if backing and not (word.backing or phrase.backing != "none"):
+            if backing and not (word.backing and phrase.backing != "none"):
                 previous = note.syllable
                 continue
             starts = note.syllable != previous

@@ -1,0 +1,101 @@
+"""`troubadour make`, `render`, `styles`, `voices`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from troubadour.cli import app
+from troubadour.cli.progress import StageProgress
+
+
+@app.command()
+def make(
+    brief: str = typer.Argument(..., help='One line describing the song, e.g. "a folk song about a river town".'),
+    out: Path = typer.Option(..., "-o", "--out", help="Output folder (created; must be empty unless --force)."),
+    lyrics: Optional[Path] = typer.Option(None, "--lyrics", help="Your lyrics (UTF-8 text with [Verse]/[Chorus] tags), sung as written."),
+    seed: int = typer.Option(0, "--seed", min=0, max=2**32 - 1, help="Random seed: same brief, options and seed give the same song."),
+    voice: Optional[str] = typer.Option(None, "--voice", help="Voice profile (see `troubadour voices`)."),
+    genre: Optional[str] = typer.Option(None, "--genre", help="Style (see `troubadour styles`); default: from the brief, else country."),
+    bpm: Optional[float] = typer.Option(None, "--bpm", help="Tempo in beats per minute (40-240)."),
+    key: Optional[str] = typer.Option(None, "--key", help="Key, e.g. G, Em, Bb, F#m."),
+    lyricist: str = typer.Option("embedded", "--lyricist", help="Lyric writer backend: embedded (offline) or openai."),
+    explicit: bool = typer.Option(False, "--explicit", help="Allow explicit lyrics (family-friendly by default)."),
+    force: bool = typer.Option(False, "--force", help="Replace a non-empty output folder."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Render everything afresh, ignoring the audio cache."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
+) -> None:
+    """Write, compose, arrange, sing, mix, master and export a song from a brief."""
+    from troubadour.export.outdir import check_target
+    from troubadour.pipeline import Timer, check_options, create_song, render_song
+
+    check_options(genre=genre, voice=voice, bpm=bpm, key=key)
+    check_target(out.absolute(), force=force)
+    with StageProgress(quiet=quiet) as progress:
+        timer = Timer(progress.update)
+        song = create_song(brief, seed=seed, lyrics_path=lyrics, genre=genre, voice=voice, bpm=bpm, key=key,
+                           lyricist=lyricist, explicit=explicit, timer=timer)
+        report = render_song(song, out, force=force, use_cache=not no_cache, timer=timer)
+    _summary(out, report, quiet=quiet)
+
+
+@app.command()
+def render(
+    song_json: Path = typer.Argument(..., help="A song.json (or the folder holding it) to render, after your edits."),
+    out: Path = typer.Option(..., "-o", "--out", help="Output folder (created; must be empty unless --force)."),
+    force: bool = typer.Option(False, "--force", help="Replace a non-empty output folder."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Render everything afresh, ignoring the audio cache."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
+) -> None:
+    """Render an edited song document; only what changed is synthesised again."""
+    from troubadour.export.outdir import check_target
+    from troubadour.pipeline import Timer, render_song
+    from troubadour.song import load_song
+
+    song = load_song(song_json)
+    if out.absolute() == (song_json if song_json.is_dir() else song_json.parent).absolute() and not force:
+        typer.echo("troubadour: error: rendering into the folder the song.json is in needs --force (it is replaced)", err=True)
+        raise typer.Exit(4)
+    check_target(out.absolute(), force=force)
+    with StageProgress(quiet=quiet, stages=("perform", "mix", "master", "mark", "export")) as progress:
+        report = render_song(song, out, force=force, use_cache=not no_cache, timer=Timer(progress.update))
+    _summary(out, report, quiet=quiet)
+
+
+@app.command()
+def styles() -> None:
+    """List the styles (genres) with a one-line description."""
+    from troubadour.styles.style import load_style, style_names
+
+    for name in style_names():
+        style = load_style(name)
+        low = min(r[0] for r in style.tempo_bpm.values())
+        high = max(r[1] for r in style.tempo_bpm.values())
+        typer.echo(f"{name:<10} {style.meter[0]}/{style.meter[1]} {low}-{high} BPM  {style.description}")
+
+
+@app.command()
+def voices() -> None:
+    """List the voice profiles with range and character."""
+    from troubadour.voice.profiles import load_voice, voice_names
+
+    for name in voice_names():
+        voice = load_voice(name)
+        typer.echo(f"{name:<16} {voice.range[0]}-{voice.range[1]:<4} {voice.description}")
+
+
+def _summary(out: Path, report: dict, *, quiet: bool) -> None:
+    for note in report.get("notes", []):
+        typer.echo(f"note: {note}", err=True)
+    if quiet:
+        return
+    loud = report["loudness"]
+    minutes, seconds = divmod(report["duration_s"], 60)
+    typer.echo(
+        f"{report['title']!r}: {int(minutes)}:{seconds:04.1f}, {report['key']}, {report['tempo_bpm']:g} BPM, "
+        f"{loud['integrated_lufs']:.1f} LUFS, {loud['true_peak_dbtp']:.1f} dBTP, "
+        f"rendered in {report['total_seconds']:.1f} s"
+    )
+    typer.echo(f"wrote {out}/ (master.wav, master.mp3, stems/, song.mid, lead_sheet.musicxml, lyrics, song.json)")

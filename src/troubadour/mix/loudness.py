@@ -1,0 +1,143 @@
+"""Loudness and true peak (ITU-R BS.1770-4).
+
+`integrated_lufs` is a vectorised BS.1770 meter used inside the mastering
+loop (it runs several times per song, so it must be fast); `measure` reports
+the final numbers with pyloudnorm, an independent meter, and a 4x-oversampled
+true peak. Tests hold the two meters within 0.05 LU of each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from scipy.signal import sosfilt
+
+_SHELF = dict(f0=1681.974450955533, gain_db=3.999843853973347, q=0.7071752369554196)
+_HIGHPASS = dict(f0=38.13547087602444, q=0.5003270373238773)
+
+
+@lru_cache(maxsize=8)
+def k_weighting(sample_rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The two K-weighting biquads (high shelf, then high pass) at any sample rate."""
+    k = np.tan(np.pi * _SHELF["f0"] / sample_rate)
+    vh = 10 ** (_SHELF["gain_db"] / 20.0)
+    vb = vh ** 0.4996667741545416
+    q = _SHELF["q"]
+    a0 = 1.0 + k / q + k * k
+    b_shelf = np.array([(vh + vb * k / q + k * k) / a0, 2.0 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0])
+    a_shelf = np.array([1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0])
+    k = np.tan(np.pi * _HIGHPASS["f0"] / sample_rate)
+    q = _HIGHPASS["q"]
+    a0 = 1.0 + k / q + k * k
+    b_hp = np.array([1.0, -2.0, 1.0])
+    a_hp = np.array([1.0, 2.0 * (k * k - 1.0) / a0, (1.0 - k / q + k * k) / a0])
+    return b_shelf, a_shelf, b_hp, a_hp
+
+
+def k_weighted(audio: np.ndarray, sample_rate: int) -> np.ndarray:
+    """K-weighted copy of audio shaped (channels, samples), float32."""
+    b1, a1, b2, a2 = k_weighting(sample_rate)
+    sos = np.array([np.concatenate([b1, a1]), np.concatenate([b2, a2])])
+    return sosfilt(sos, np.atleast_2d(audio), axis=-1).astype(np.float32)
+
+
+def lufs_of_weighted(weighted: np.ndarray, sample_rate: int, gain: np.ndarray | float = 1.0) -> float:
+    """Gated integrated loudness of an already K-weighted signal, optionally times a gain envelope.
+
+    Blocks of 400 ms with 75 % overlap are built from 100 ms sums, so the
+    cost is one pass over the samples.
+    """
+    hop = int(round(0.1 * sample_rate))
+    n_hops = weighted.shape[1] // hop
+    if n_hops < 4:
+        return float("-inf")
+    signal = weighted[:, : n_hops * hop] * (gain[: n_hops * hop] if isinstance(gain, np.ndarray) else np.float32(gain))
+    hop_energy = np.square(signal).reshape(signal.shape[0], n_hops, hop).sum(axis=2, dtype=np.float64)
+    block_energy = hop_energy[:, :-3] + hop_energy[:, 1:-2] + hop_energy[:, 2:-1] + hop_energy[:, 3:]
+    block_power = block_energy.sum(axis=0) / (4 * hop)  # channel weights are 1 for L and R
+    with np.errstate(divide="ignore"):
+        block_lufs = -0.691 + 10.0 * np.log10(block_power)
+    gated = block_power[block_lufs > -70.0]
+    if gated.size == 0:
+        return float("-inf")
+    relative = -0.691 + 10.0 * np.log10(gated.mean()) - 10.0
+    final = block_power[(block_lufs > -70.0) & (block_lufs > relative)]
+    return float(-0.691 + 10.0 * np.log10(final.mean()))
+
+
+def integrated_lufs(audio: np.ndarray, sample_rate: int) -> float:
+    """Integrated loudness (BS.1770-4) in LUFS of audio shaped (channels, samples); -inf for silence."""
+    return lufs_of_weighted(k_weighted(audio, sample_rate), sample_rate)
+
+
+@lru_cache(maxsize=4)
+def _interpolators(factor: int, half_taps: int = 8) -> np.ndarray:
+    """Kaiser-windowed sinc taps to evaluate a signal at fractions k/factor between samples: (factor-1, 2*half_taps)."""
+    offsets = np.arange(-half_taps + 1, half_taps + 1)
+    taps = []
+    for k in range(1, factor):
+        t = offsets - k / factor
+        h = np.sinc(t) * np.kaiser(2 * half_taps, 8.0)
+        taps.append(h / h.sum())
+    return np.array(taps)
+
+
+def true_peaks_at(audio: np.ndarray, index: np.ndarray, factor: int = 4) -> np.ndarray:
+    """True-peak estimate (max over channels and `factor` sub-sample points) after each sample in `index`."""
+    audio = np.atleast_2d(audio)
+    taps = _interpolators(factor)
+    half = taps.shape[1] // 2
+    padded = np.pad(audio, ((0, 0), (half, half)))
+    window = index[:, None] + np.arange(taps.shape[1])[None, :] + 1  # samples index-half+1 .. index+half
+    peaks = np.abs(audio[:, index]).max(axis=0)
+    for channel in padded:
+        values = channel[window] @ taps.T  # (len(index), factor-1)
+        peaks = np.maximum(peaks, np.abs(values).max(axis=1))
+    return peaks
+
+
+def oversampled_peaks(audio: np.ndarray, *, floor: float = 0.0, factor: int = 4) -> np.ndarray:
+    """Per-sample true-peak estimate (BS.1770 annex 2 style, 4x), computed only where |x| >= floor.
+
+    Inter-sample overshoot of real audio stays well under 6 dB, so samples
+    more than 6 dB under the level of interest need no interpolation.
+    """
+    audio = np.atleast_2d(audio)
+    peaks = np.abs(audio).max(axis=0)
+    index = np.nonzero(peaks >= floor)[0]
+    if index.size:
+        peaks[index] = true_peaks_at(audio, index, factor)
+    return peaks
+
+
+def true_peak_dbtp(audio: np.ndarray) -> float:
+    """Maximum true peak in dBTP (4x oversampled)."""
+    if not np.size(audio):
+        return float("-inf")
+    sample_peak = float(np.abs(audio).max())
+    if sample_peak == 0:
+        return float("-inf")
+    peak = float(oversampled_peaks(audio, floor=sample_peak * 0.5).max())
+    return 20.0 * np.log10(peak)
+
+
+@dataclass
+class LoudnessReport:
+    integrated_lufs: float
+    true_peak_dbtp: float
+    sample_peak_dbfs: float
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: round(v, 2) for k, v in self.__dict__.items()}
+
+
+def measure(audio: np.ndarray, sample_rate: int) -> LoudnessReport:
+    """Final numbers from pyloudnorm (an independent BS.1770 meter) and a 4x true-peak meter."""
+    import pyloudnorm
+
+    meter = pyloudnorm.Meter(sample_rate)
+    lufs = float(meter.integrated_loudness(np.atleast_2d(audio).T.astype(np.float64)))
+    sample_peak = float(np.abs(audio).max()) if np.size(audio) else 0.0
+    return LoudnessReport(lufs, true_peak_dbtp(audio), 20 * np.log10(sample_peak) if sample_peak > 0 else float("-inf"))

@@ -1,0 +1,243 @@
+"""The stage order: brief -> write -> compose -> arrange -> perform -> mix -> master -> mark -> export.
+
+`create_song` runs the writing stages and returns the song document;
+`render_song` turns a (possibly hand-edited) document into the output folder.
+Stages are pure functions of the song and its seed; the renderer caches what
+it can by content hash. Progress goes to an optional callback.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+import warnings
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+import numpy as np
+
+from troubadour import __version__
+from troubadour.brief import read_brief
+from troubadour.cache import AudioCache
+from troubadour.errors import InputError
+from troubadour.export import audio as audio_io
+from troubadour.export.lyrics import lyrics_lrc, lyrics_txt
+from troubadour.export.midi import song_to_midi
+from troubadour.export.musicxml import song_to_musicxml
+from troubadour.export.outdir import atomic_write_bytes, staged_folder
+from troubadour.mix.master import master
+from troubadour.mix.mixer import mix_stems, process_stem, stem_kind
+from troubadour.music.compose import choose_key, choose_tempo, compose
+from troubadour.music.theory import parse_key
+from troubadour.reconcile import reconcile
+from troubadour.render.perform import perform
+from troubadour.song import Song, StageRecord, song_to_json
+from troubadour.styles.arranger import arrange, style_mix
+from troubadour.styles.style import load_style
+from troubadour.voice.profiles import load_voice
+from troubadour.words.lyricist import get_lyricist
+from troubadour.words.sheet import parse_lyrics, read_lyrics_file
+
+CREATE_STAGES = ("write", "compose", "arrange")
+RENDER_STAGES = ("perform", "mix", "master", "mark", "export")
+BPM_RANGE = (40, 240)
+
+Progress = Callable[[str, str], None]  # (stage, "start" | "done")
+
+
+def stage_rng(seed: int, stage: str) -> np.random.Generator:
+    """The random stream of one stage: a function of the seed and the stage name only."""
+    return np.random.default_rng([seed, zlib.crc32(stage.encode())])
+
+
+class Timer:
+    def __init__(self, progress: Progress | None = None) -> None:
+        self.seconds: dict[str, float] = {}
+        self.progress = progress
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        if self.progress:
+            self.progress(name, "start")
+        start = time.perf_counter()
+        yield
+        self.seconds[name] = round(self.seconds.get(name, 0.0) + time.perf_counter() - start, 3)
+        if self.progress:
+            self.progress(name, "done")
+
+
+def check_options(*, genre: str | None, voice: str | None, bpm: float | None, key: str | None) -> None:
+    """Validate options before any work, so a typo costs nothing."""
+    if genre is not None:
+        load_style(genre)
+    if voice is not None:
+        load_voice(voice)
+    if bpm is not None and not BPM_RANGE[0] <= bpm <= BPM_RANGE[1]:
+        raise InputError(f"--bpm {bpm:g} is out of range; give a tempo from {BPM_RANGE[0]} to {BPM_RANGE[1]}")
+    if key is not None:
+        parse_key(key)
+
+
+def create_song(brief: str, *, seed: int = 0, lyrics_path: str | Path | None = None, genre: str | None = None,
+                voice: str | None = None, bpm: float | None = None, key: str | None = None,
+                lyricist: str = "embedded", lyricist_options: dict | None = None, explicit: bool = False,
+                timer: Timer | None = None) -> Song:
+    """Write, compose and arrange a song document from a brief (and optionally the user's lyrics)."""
+    timer = timer or Timer()
+    check_options(genre=genre, voice=voice, bpm=bpm, key=key)
+    lyrics_text = read_lyrics_file(lyrics_path) if lyrics_path is not None else None
+    parsed = read_brief(brief)
+    genre = genre or parsed.genre or "country"
+    style = load_style(genre)
+    voice = voice or parsed.voice or style.voice
+    with timer.stage("write"):
+        if lyrics_text is not None:
+            lyrics = parse_lyrics(lyrics_text, title=parsed.title or "", source=str(lyrics_path))
+            writer = StageRecord(backend="user-lyrics", version=__version__)
+        else:
+            backend = get_lyricist(lyricist, **(lyricist_options or {}))
+            lyrics = backend.write(parsed, genre=genre, rng=stage_rng(seed, "write"), explicit=explicit)
+            writer = StageRecord(backend=getattr(backend, "name", lyricist), version=str(getattr(backend, "version", "")))
+    with timer.stage("compose"):
+        tempo = float(bpm) if bpm is not None else choose_tempo(parsed, style, stage_rng(seed, "tempo"))
+        key_name = parse_key(key).name if key is not None else choose_key(parsed, style, stage_rng(seed, "key"))
+        song = Song(title=lyrics.title, brief=parsed.text, seed=seed, genre=genre, voice=voice, tempo_bpm=tempo,
+                    key=key_name, composed_key=key_name, time_signature=tuple(style.meter), lyrics=lyrics)
+        song = compose(song, style=style, seed=seed)
+    with timer.stage("arrange"):
+        song = song.model_copy(update={"parts": arrange(song, style=style)})
+        mix = style_mix(style)
+        song = song.model_copy(update={
+            "mix": {name: mix[name] for name in song.stem_names() if name in mix},
+            "provenance": {
+                "write": writer,
+                "compose": StageRecord(backend="embedded", version=__version__),
+                "arrange": StageRecord(backend=f"style:{genre}", version=__version__),
+            },
+        })
+    return song
+
+
+def render_song(song: Song, out_dir: str | Path, *, force: bool = False, progress: Progress | None = None,
+                use_cache: bool = True, workers: int = 2, timer: Timer | None = None) -> dict:
+    """Render a song document into `out_dir` (all files, atomically). Returns the report."""
+    timer = timer or Timer(progress)
+    if progress and timer.progress is None:
+        timer.progress = progress
+    started = time.perf_counter()
+    song, notes = reconcile(song)
+    cache = AudioCache(enabled=use_cache)
+    with staged_folder(Path(out_dir), force=force) as folder:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with timer.stage("perform"):
+                raw = perform(song, cache, workers=workers)
+        notes += [str(w.message) for w in caught]
+        with timer.stage("mix"):
+            stems, mix = _mix(song, raw, workers=workers)
+        with timer.stage("master"):
+            mastered = master(mix, song.sample_rate, target_lufs=song.master.target_lufs,
+                              ceiling_dbtp=song.master.ceiling_dbtp)
+        with timer.stage("mark"):
+            marked_master, marked_stems, marks = _mark(song, mastered.audio, stems)
+        with timer.stage("export"):
+            song = song.model_copy(update={"provenance": {**song.provenance,
+                                                          "render": StageRecord(backend="embedded", version=__version__)}})
+            report = _report(song, mastered, timer, notes, marks, cache)
+            _export(song, folder, marked_master, marked_stems, report, workers=workers)
+        cache.prune()
+    report["stage_seconds"] = dict(timer.seconds)
+    report["total_seconds"] = round(time.perf_counter() - started, 3)
+    atomic_write_bytes(Path(out_dir) / "report.json", _json_bytes(report))
+    return report
+
+
+def _mix(song: Song, raw: dict[str, np.ndarray], *, workers: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    drums = {p.name for p in song.parts if p.is_drums}
+
+    def one(item: tuple[str, np.ndarray]) -> tuple[str, np.ndarray]:
+        name, audio = item
+        return name, process_stem(audio, song.sample_rate, song.mix_for(name), kind=stem_kind(name, name in drums))
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        processed = dict(pool.map(one, raw.items()))
+    return mix_stems(processed)
+
+
+def _mark(song: Song, master_audio: np.ndarray, stems: dict[str, np.ndarray]):
+    """Watermark the master and every stem (the trust-marks stage; identity until it lands)."""
+    try:
+        from troubadour.trust import stage as trust_stage
+    except ImportError:
+        return master_audio, stems, {"watermark": False}
+    return trust_stage.mark_render(song, master_audio, stems)
+
+
+def _report(song: Song, mastered, timer: Timer, notes: list[str], marks: dict, cache: AudioCache) -> dict:
+    import fluidsynth  # noqa: F401  (version below)
+    import pedalboard
+    import pyworld
+
+    return {
+        "title": song.title,
+        "seed": song.seed,
+        "genre": song.genre,
+        "voice": song.voice,
+        "key": song.key,
+        "tempo_bpm": song.tempo_bpm,
+        "time_signature": list(song.time_signature),
+        "duration_s": round(mastered.audio.shape[1] / song.sample_rate, 3),
+        "sample_rate": song.sample_rate,
+        "loudness": mastered.report.as_dict(),
+        "master_gain_db": round(mastered.gain_db, 2),
+        "limiter_max_reduction_db": round(mastered.max_reduction_db, 2),
+        "stems": song.stem_names(),
+        "marks": marks,
+        "notes": notes,
+        "cache": {"hits": cache.hits, "misses": cache.misses},
+        "versions": {
+            "troubadour": __version__, "python": platform.python_version(), "numpy": np.__version__,
+            "pedalboard": getattr(pedalboard, "__version__", "?"), "pyworld": getattr(pyworld, "__version__", "?"),
+        },
+    }
+
+
+def _export(song: Song, folder: Path, master_audio: np.ndarray, stems: dict[str, np.ndarray], report: dict,
+            *, workers: int) -> None:
+    sr = song.sample_rate
+    (folder / "stems").mkdir()
+    lyrics_text = lyrics_txt(song)
+
+    def mp3() -> None:
+        path = folder / "master.mp3"
+        path.write_bytes(audio_io.encode_mp3(master_audio, sr))
+        audio_io.tag_mp3(path, title=song.title, artist=song.artist, lyrics=lyrics_text)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        jobs = [pool.submit(mp3), pool.submit(audio_io.write_wav, folder / "master.wav", master_audio, sr)]
+        jobs += [pool.submit(audio_io.write_wav, folder / "stems" / f"{name}.wav", audio, sr) for name, audio in stems.items()]
+        (folder / "song.json").write_text(song_to_json(song), encoding="utf-8")
+        song_to_midi(song).save(str(folder / "song.mid"))
+        (folder / "lead_sheet.musicxml").write_bytes(song_to_musicxml(song))
+        (folder / "lyrics.txt").write_text(lyrics_text, encoding="utf-8")
+        (folder / "lyrics.lrc").write_text(lyrics_lrc(song), encoding="utf-8")
+        _write_json(folder / "report.json", report)
+        for job in jobs:
+            job.result()
+    try:
+        from troubadour.trust import stage as trust_stage
+    except ImportError:
+        return
+    trust_stage.credential_files(song, folder)
+
+
+def _json_bytes(data: dict) -> bytes:
+    return (json.dumps(data, indent=1, default=float) + "\n").encode("utf-8")
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_bytes(_json_bytes(data))
