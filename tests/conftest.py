@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
+
+from troubadour.pipeline import create_song
 
 
 @pytest.fixture
@@ -15,3 +19,31 @@ def sine(freq_hz: float, seconds: float, sample_rate: int = 44100, amplitude: fl
     """A mono sine as float32 of shape (1, samples)."""
     t = np.arange(int(seconds * sample_rate)) / sample_rate
     return (amplitude * np.sin(2 * np.pi * freq_hz * t)).astype(np.float32)[None, :]
+
+
+LYRICS = """[Verse]
+I walked down to the river town
+Where the water runs slow and brown
+
+[Chorus]
+Oh river, carry me home (carry me home)
+Down the valley all alone
+"""
+
+
+@pytest.fixture(scope="session")
+def lyric_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("lyrics") / "river.txt"
+    path.write_text(LYRICS, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="session")
+def short_song(lyric_file):
+    """A ~20 s song from the user's lyrics (no instrumental padding)."""
+    return create_song("a folk song about a river town", seed=3, lyrics_path=lyric_file, genre="country", min_seconds=0)
+
+
+@pytest.fixture(scope="session")
+def full_song():
+    return create_song("a gritty country song about walking my own walk, rugged baritone, mid-tempo", seed=7)

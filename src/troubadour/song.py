@@ -335,8 +335,10 @@ def load_song(path: str | Path) -> Song:
 
 def _first_error(exc: ValidationError) -> str:
     err = exc.errors()[0]
-    where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    where = ".".join(str(p) for p in err["loc"])
     message = err["msg"].removeprefix("Value error, ")
+    if not where:  # a check across fields: its message names them
+        return message + (f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else "")
     extra = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
     if err["type"] == "extra_forbidden":
         return f"field {where!r} is not part of a song document; remove it or check its spelling{extra}"

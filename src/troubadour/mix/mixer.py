@@ -35,20 +35,34 @@ def pan_gains(pan: float) -> tuple[float, float]:
     return float(np.cos(angle)), float(np.sin(angle))
 
 
+def _is_mono(audio: np.ndarray) -> bool:
+    """A stereo array whose channels are (nearly) the same signal."""
+    if audio.shape[0] == 1:
+        return True
+    difference = float(np.abs(audio[0] - audio[1]).max())
+    return difference <= 1e-4 * max(float(np.abs(audio).max()), 1e-9)
+
+
 def process_stem(audio: np.ndarray, sample_rate: int, settings: PartMix, *, kind: str) -> np.ndarray:
     """One stem through its chain; returns stereo float32 (2, samples).
 
-    kind : "vocal", "drums", "bass" or "instrument" (chooses tone and dynamics)
+    kind : "vocal", "drums", "bass" or "instrument" (chooses tone, dynamics, room)
+
+    Mono sources are processed in mono and panned after, at half the cost;
+    the lead vocal gets a stereo reverb, panned instruments a reverb that
+    follows them.
     """
     from pedalboard import Compressor, HighpassFilter, Pedalboard, PeakFilter, Reverb
 
-    audio = np.atleast_2d(audio).astype(np.float32)
+    audio = np.atleast_2d(audio).astype(np.float32, copy=False)
     if settings.mute:
         return np.zeros((2, audio.shape[1]), np.float32)
     level = active_rms_db(audio, sample_rate)
     if not np.isfinite(level):
         return np.zeros((2, audio.shape[1]), np.float32)
-    audio = audio * np.float32(10 ** ((REFERENCE_RMS_DB - level) / 20.0))
+    mono = _is_mono(audio)
+    source = audio[:1] if mono else audio
+    source = source * np.float32(10 ** ((REFERENCE_RMS_DB - level + settings.gain_db) / 20.0))
     chain = []
     if settings.highpass_hz > 0:
         chain.append(HighpassFilter(cutoff_frequency_hz=settings.highpass_hz))
@@ -56,23 +70,29 @@ def process_stem(audio: np.ndarray, sample_rate: int, settings: PartMix, *, kind
         chain += [PeakFilter(cutoff_frequency_hz=280.0, gain_db=-2.0, q=1.0),
                   PeakFilter(cutoff_frequency_hz=3200.0, gain_db=2.5, q=0.8)]
     elif kind == "instrument":
-        chain.append(PeakFilter(cutoff_frequency_hz=350.0, gain_db=-2.0, q=0.9))  # make room for the voice
+        chain.append(PeakFilter(cutoff_frequency_hz=350.0, gain_db=-2.0, q=0.9))  # room for the voice
     if settings.compress:
         ratio, threshold = {"vocal": (3.0, -24.0), "drums": (2.5, -20.0), "bass": (3.0, -24.0)}.get(kind, (2.0, -22.0))
+        threshold += settings.gain_db  # the threshold follows the fader set above
         chain.append(Compressor(threshold_db=threshold, ratio=ratio, attack_ms=8.0, release_ms=120.0))
+    stereo_reverb = kind == "vocal" or not mono
+    room = {"vocal": 0.55, "drums": 0.35}.get(kind, 0.5)
+    reverb = Reverb(room_size=room, damping=0.5, wet_level=settings.reverb, dry_level=1.0 - 0.4 * settings.reverb,
+                    width=1.0) if settings.reverb > 0 else None
+    if reverb is not None and not stereo_reverb:
+        chain.append(reverb)
     if chain:
-        audio = Pedalboard(chain)(audio, sample_rate)
+        source = Pedalboard(chain)(source, sample_rate)
     left, right = pan_gains(settings.pan)
-    if audio.shape[0] == 1:
-        stereo = np.vstack([audio[0] * left, audio[0] * right])
+    if mono:
+        stereo = np.empty((2, source.shape[1]), np.float32)
+        np.multiply(source[0], np.float32(left), out=stereo[0])
+        np.multiply(source[0], np.float32(right), out=stereo[1])
     else:  # a stereo source is balanced, not collapsed
-        stereo = np.vstack([audio[0] * left * np.sqrt(2), audio[1] * right * np.sqrt(2)])
-    if settings.reverb > 0:
-        room = {"vocal": 0.55, "drums": 0.35}.get(kind, 0.5)
-        reverb = Reverb(room_size=room, damping=0.5, wet_level=settings.reverb, dry_level=1.0 - 0.4 * settings.reverb,
-                        width=1.0)
-        stereo = reverb(stereo.astype(np.float32), sample_rate)
-    return (stereo * np.float32(10 ** (settings.gain_db / 20.0))).astype(np.float32)
+        stereo = source * np.array([[left], [right]], np.float32) * np.float32(np.sqrt(2))
+    if reverb is not None and stereo_reverb:
+        stereo = reverb(stereo, sample_rate)
+    return stereo.astype(np.float32, copy=False)
 
 
 def stem_kind(name: str, is_drums: bool = False) -> str:
@@ -88,17 +108,18 @@ def stem_kind(name: str, is_drums: bool = False) -> str:
 def mix_stems(stems: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Sum processed stems; trim all stems equally so the mix peaks at MIX_PEAK_DB.
 
-    Returns the trimmed stems (still summing exactly to the mix) and the mix.
+    The stems are trimmed in place and still sum exactly to the returned mix.
     """
     length = max(a.shape[1] for a in stems.values())
+    for name, audio in stems.items():
+        if audio.shape[1] < length:
+            stems[name] = np.pad(audio, ((0, 0), (0, length - audio.shape[1])))
     mix = np.zeros((2, length), np.float32)
     for audio in stems.values():
-        mix[:, : audio.shape[1]] += audio
+        mix += audio
     peak = float(np.abs(mix).max())
     trim = np.float32(10 ** (MIX_PEAK_DB / 20.0) / peak) if peak > 0 else np.float32(1.0)
-    trimmed = {}
-    for name, audio in stems.items():
-        padded = np.zeros((2, length), np.float32)
-        padded[:, : audio.shape[1]] = audio * trim
-        trimmed[name] = padded
-    return trimmed, mix * trim
+    for audio in stems.values():
+        audio *= trim
+    mix *= trim
+    return stems, mix

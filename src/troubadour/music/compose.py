@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from troubadour.brief import Brief
-from troubadour.music.form import build_form
+from troubadour.music.form import MIN_SONG_S, build_form
 from troubadour.music.harmony import build_harmony
 from troubadour.music.melody import compose_melody
 from troubadour.music.theory import parse_key
@@ -28,10 +28,14 @@ def choose_key(brief: Brief, style: Style, rng: np.random.Generator) -> str:
     return options[int(rng.integers(len(options)))]
 
 
-def compose(song: Song, *, style: Style, seed: int) -> Song:
-    """Form, chords and melody for a song whose lyrics, key, tempo and voice are set."""
+def compose(song: Song, *, style: Style, seed: int, min_seconds: float = MIN_SONG_S) -> Song:
+    """Form, chords and melody for a song whose lyrics, key, tempo and voice are set.
+
+    min_seconds : instrumental sections are added until the song lasts this long
+    """
     rng = np.random.default_rng([seed, 0xF0])
-    form = build_form(song.lyrics, beats_per_bar=song.beats_per_bar, tempo_bpm=song.tempo_bpm, rng=rng)
+    form = build_form(song.lyrics, beats_per_bar=song.beats_per_bar, tempo_bpm=song.tempo_bpm, rng=rng,
+                      min_seconds=min_seconds)
     song = song.model_copy(update={"form": form})
     chords = build_harmony(form, key=parse_key(song.key), style=style, beats_per_bar=song.beats_per_bar,
                            rng=np.random.default_rng([seed, 0xC4]))

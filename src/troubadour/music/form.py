@@ -12,7 +12,6 @@ import numpy as np
 from troubadour.song import FormSection, Lyrics
 
 MIN_SONG_S = 135.0  # below this, add instrumental solos
-MAX_SONG_S = 260.0  # above this, no instrumental extras
 
 _ENERGY = {"intro": 0.5, "verse": 0.55, "prechorus": 0.68, "chorus": 0.85, "hook": 0.85, "bridge": 0.45,
            "solo": 0.8, "outro": 0.5}
@@ -23,7 +22,8 @@ def bars_per_line(beats_per_bar: float) -> int:
     return 2 if beats_per_bar >= 4 else 4
 
 
-def build_form(lyrics: Lyrics, *, beats_per_bar: float, tempo_bpm: float, rng: np.random.Generator) -> list[FormSection]:
+def build_form(lyrics: Lyrics, *, beats_per_bar: float, tempo_bpm: float, rng: np.random.Generator,
+               min_seconds: float = MIN_SONG_S) -> list[FormSection]:
     """Lay out intro, the lyric sections in order, a turnaround after choruses, a solo if short, an outro."""
     per_line = bars_per_line(beats_per_bar)
     bar_s = beats_per_bar * 60.0 / tempo_bpm
@@ -46,16 +46,16 @@ def build_form(lyrics: Lyrics, *, beats_per_bar: float, tempo_bpm: float, rng: n
         if kind == "chorus" and not is_last and lyrics.sections[index + 1].kind != "chorus":
             form.append(FormSection(kind="solo", label="Turnaround", bars=2 if per_line == 2 else 4, energy=0.7))
     song_s = sum(s.bars for s in form) * bar_s
-    if song_s < MIN_SONG_S:
-        form = _lengthen(form, lyrics, bar_s=bar_s, per_line=per_line)
+    if song_s < min_seconds:
+        form = _lengthen(form, bar_s=bar_s, per_line=per_line, min_seconds=min_seconds)
     outro_bars = 4 if bar_s < 3.2 else 2
     form.append(FormSection(kind="outro", label="Outro", bars=outro_bars, energy=_ENERGY["outro"]))
     return form
 
 
-def _lengthen(form: list[FormSection], lyrics: Lyrics, *, bar_s: float, per_line: int) -> list[FormSection]:
+def _lengthen(form: list[FormSection], *, bar_s: float, per_line: int, min_seconds: float) -> list[FormSection]:
     """Add an instrumental solo before the last chorus (never extra words) until the song is long enough."""
-    missing_s = MIN_SONG_S - sum(s.bars for s in form) * bar_s
+    missing_s = min_seconds - sum(s.bars for s in form) * bar_s
     unit = 4 * per_line
     units = min(4, int(np.ceil(missing_s / (unit * bar_s))))
     position = max((i for i, s in enumerate(form) if s.kind == "chorus"), default=len(form))
