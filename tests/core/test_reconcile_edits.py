@@ -21,9 +21,11 @@ def test_a_word_swap_with_the_same_syllables_keeps_the_tune(full_song):
     phrase = full_song.melody[0]
     line = full_song.lyrics.sections[phrase.section].lines[phrase.line]
     words = line.text.split()
-    swapped = " ".join(words[:-1] + ["road" if words[-1].strip(",.").lower() != "road" else "town"])
+    count = len(line.words[-1].syllables)
+    replacement = {1: "road", 2: "river", 3: "Saturday"}.get(count, "road")
+    swapped = " ".join(words[:-1] + [replacement])
     edited, notes = reconcile(_edit_line(full_song, phrase.section, phrase.line, swapped))
-    assert edited.lyrics.sections[phrase.section].lines[phrase.line].words[-1].text in ("road", "town")
+    assert edited.lyrics.sections[phrase.section].lines[phrase.line].words[-1].text == replacement
     assert edited.melody[0].notes == phrase.notes
     assert any("re-read" in n for n in notes)
 
@@ -48,7 +50,7 @@ def test_a_chord_edit_re_arranges_the_band_but_not_the_melody(full_song):
     assert edited.melody == full_song.melody
     bass = next(p for p in edited.parts if p.name == "bass")
     start, end = chords[index].start_beat, chords[index].start_beat + chords[index].duration_beats
-    roots = {n.pitch % 12 for n in bass.notes if start <= n.start_beat < min(end, start + 1)}
+    roots = {n.pitch % 12 for n in bass.notes if start - 0.05 <= n.start_beat < min(end, start + 1)}  # humanised
     assert parse_chord(chords[index].symbol).root in roots
     assert any("re-arranged" in n for n in notes)
 
