@@ -6,7 +6,7 @@ Every user mistake ends as one line on stderr and a non-zero exit.
 
 from __future__ import annotations
 
-import sys
+import signal
 
 import typer
 
@@ -52,26 +52,20 @@ def _register() -> None:
                 raise
 
 
+class Interrupted(TroubadourError):
+    """Ctrl-C: raised from the signal handler so it passes through the CLI framework to us."""
+
+    exit_code = 130
+
+
+def _on_interrupt(signum, frame) -> None:
+    raise Interrupted("interrupted; nothing partial was left behind")
+
+
 def main(argv: list[str] | None = None) -> None:
     _register()
+    signal.signal(signal.SIGINT, _on_interrupt)
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="troubadour")
     except TroubadourError as exc:
         fail(str(exc), exc.exit_code)
-    except KeyboardInterrupt:
-        typer.echo("troubadour: interrupted; nothing partial was left behind", err=True)
-        raise SystemExit(130) from None
-    except typer.Abort:
-        typer.echo("troubadour: aborted", err=True)
-        raise SystemExit(130) from None
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.exceptions.NoArgsIsHelpError):
-            raise SystemExit(0) from None
-        if isinstance(exc, click.ClickException):
-            exc.show(file=sys.stderr)
-            raise SystemExit(exc.exit_code) from None
-        if isinstance(exc, click.exceptions.Exit):
-            raise SystemExit(exc.exit_code) from None
-        raise

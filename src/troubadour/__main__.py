@@ -1,0 +1,5 @@
+"""`python -m troubadour` runs the command line."""
+
+from troubadour.cli import main
+
+main()
