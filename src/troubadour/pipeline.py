@@ -215,23 +215,25 @@ def _export(song: Song, folder: Path, master_audio: np.ndarray, stems: dict[str,
     sr = song.sample_rate
     (folder / "stems").mkdir()
     lyrics_text = lyrics_txt(song)
-
-    def mp3() -> None:
-        path = folder / "master.mp3"
-        path.write_bytes(audio_io.encode_mp3(master_audio, sr))
-        audio_io.tag_mp3(path, title=song.title, artist=song.artist, lyrics=lyrics_text)
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        jobs = [pool.submit(mp3), pool.submit(audio_io.write_wav, folder / "master.wav", master_audio, sr)]
-        jobs += [pool.submit(audio_io.write_wav, folder / "stems" / f"{name}.wav", audio, sr) for name, audio in stems.items()]
-        (folder / "song.json").write_text(song_to_json(song), encoding="utf-8")
-        (folder / "song.mid").write_bytes(song_to_midi_bytes(song))
-        (folder / "lead_sheet.musicxml").write_bytes(song_to_musicxml(song))
-        (folder / "lyrics.txt").write_text(lyrics_text, encoding="utf-8")
-        (folder / "lyrics.lrc").write_text(lyrics_lrc(song), encoding="utf-8")
-        _write_json(folder / "report.json", report)
-        for job in jobs:
-            job.result()
+    mp3 = audio_io.Mp3Job(master_audio, sr, folder / "master.mp3")  # encodes in its own process meanwhile
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            jobs = [pool.submit(audio_io.write_wav, folder / "master.wav", master_audio, sr)]
+            jobs += [pool.submit(audio_io.write_wav, folder / "stems" / f"{name}.wav", audio, sr)
+                     for name, audio in stems.items()]
+            (folder / "song.json").write_text(song_to_json(song), encoding="utf-8")
+            (folder / "song.mid").write_bytes(song_to_midi_bytes(song))
+            (folder / "lead_sheet.musicxml").write_bytes(song_to_musicxml(song))
+            (folder / "lyrics.txt").write_text(lyrics_text, encoding="utf-8")
+            (folder / "lyrics.lrc").write_text(lyrics_lrc(song), encoding="utf-8")
+            _write_json(folder / "report.json", report)
+            for job in jobs:
+                job.result()
+        mp3.wait()
+    except BaseException:
+        mp3.cancel()
+        raise
+    audio_io.tag_mp3(folder / "master.mp3", title=song.title, artist=song.artist, lyrics=lyrics_text)
     try:
         from troubadour.trust import stage as trust_stage
     except ImportError:

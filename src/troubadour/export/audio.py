@@ -1,4 +1,4 @@
-"""Audio files: 24-bit WAV and 320 kbps MP3 with ID3 tags."""
+"""Audio files: 24-bit WAV and 320 kbps MP3 (LAME via ffmpeg) with ID3 tags."""
 
 from __future__ import annotations
 
@@ -13,17 +13,54 @@ def write_wav(path: Path, audio: np.ndarray, sample_rate: int, *, subtype: str =
     sf.write(str(path), np.clip(audio, -1.0, 1.0).T, sample_rate, subtype=subtype, format="WAV")
 
 
-def encode_mp3(audio: np.ndarray, sample_rate: int, *, bitrate_kbps: int = 320, quality: int = 3) -> bytes:
-    """LAME MP3 bytes (CBR). quality: 0 best/slowest .. 9 fastest."""
-    import lameenc
+class Mp3Job:
+    """An MP3 encode running in an ffmpeg (LAME) process while Python does other work.
 
-    pcm = (np.clip(audio, -1.0, 1.0).T * 32767.0).round().astype("<i2")
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(bitrate_kbps)
-    encoder.set_in_sample_rate(sample_rate)
-    encoder.set_channels(audio.shape[0])
-    encoder.set_quality(quality)
-    return bytes(encoder.encode(pcm.tobytes()) + encoder.flush())
+    LAME holds no Python lock in its own process, so encoding the master
+    overlaps writing the stems. `wait()` raises OutputError or DependencyError.
+    """
+
+    def __init__(self, audio: np.ndarray, sample_rate: int, path: Path, *, bitrate_kbps: int = 320) -> None:
+        import shutil
+        import subprocess
+        import threading
+
+        from troubadour.errors import DependencyError
+
+        ffmpeg = shutil.which("ffmpeg")
+        if ffmpeg is None:
+            raise DependencyError("ffmpeg is needed to write MP3; install it with `make setup` (Debian: apt-get install ffmpeg)")
+        self.path = path
+        self._process = subprocess.Popen(
+            [ffmpeg, "-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-f", "f32le", "-ar", str(sample_rate),
+             "-ac", str(audio.shape[0]), "-i", "pipe:0", "-codec:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k",
+             "-compression_level", "5", "-write_xing", "1", str(path)],
+            stdin=subprocess.PIPE, stderr=subprocess.PIPE,
+        )
+        self._feeder = threading.Thread(target=self._feed, args=(audio,), daemon=True)
+        self._feeder.start()
+
+    def _feed(self, audio: np.ndarray) -> None:
+        try:
+            step = 1 << 18  # interleave and write in blocks: no second full copy of the song in memory
+            for start in range(0, audio.shape[1], step):
+                block = np.clip(audio[:, start:start + step], -1.0, 1.0).T
+                self._process.stdin.write(np.ascontiguousarray(block, dtype="<f4").tobytes())
+            self._process.stdin.close()
+        except (BrokenPipeError, OSError):
+            pass  # ffmpeg failed; wait() reports why
+
+    def wait(self) -> None:
+        from troubadour.errors import OutputError
+
+        self._feeder.join()
+        error = self._process.stderr.read().decode("utf-8", "replace").strip()
+        if self._process.wait() != 0:
+            raise OutputError(f"MP3 encoding failed: {error.splitlines()[-1] if error else 'ffmpeg exited with an error'}")
+
+    def cancel(self) -> None:
+        self._process.kill()
+        self._process.wait()
 
 
 def tag_mp3(path: Path, *, title: str, artist: str, lyrics: str, album: str | None = None) -> None:
