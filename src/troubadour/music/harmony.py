@@ -19,9 +19,12 @@ def build_harmony(form: list[FormSection], *, key: Key, style: Style, beats_per_
     """One chord (or two, for 'A|B' tokens) per bar, the same progression for every section of a kind.
 
     Cadences: verses and bridges end on the dominant (a half cadence into what
-    follows), choruses and the outro close dominant -> tonic.
+    follows), choruses and the outro close dominant -> tonic. Into a chorus
+    the song either lifts through the subdominant (IV) or the submediant (vi)
+    before the dominant, chosen once per song.
     """
     table = style.progressions[key.mode]
+    lift = ("IV" if key.mode == "major" else "iv") if rng.random() < 0.5 else ("vi" if key.mode == "major" else "VI")
     chosen: dict[str, list[str]] = {}
     chords: list[Chord] = []
     beat = 0.0
@@ -34,7 +37,7 @@ def build_harmony(form: list[FormSection], *, key: Key, style: Style, beats_per_
             chosen[kind] = options[int(rng.integers(len(options)))]
         bars = _tile(chosen[kind], section.bars)
         next_kind = form[index + 1].kind if index + 1 < len(form) else None
-        _cadence(bars, section.kind, next_kind, key)
+        _cadence(bars, section.kind, next_kind, key, lift=lift)
         for tokens in bars:
             parts = tokens.split("|")
             length = beats_per_bar / len(parts)
@@ -48,7 +51,7 @@ def _tile(progression: list[str], bars: int) -> list[str]:
     return [progression[i % len(progression)] for i in range(bars)]
 
 
-def _cadence(bars: list[str], kind: str, next_kind: str | None, key: Key) -> None:
+def _cadence(bars: list[str], kind: str, next_kind: str | None, key: Key, *, lift: str) -> None:
     tonic = "I" if key.mode == "major" else "i"
     dominant = "V"  # major V in minor too: the leading tone makes the cadence (harmonic minor)
     if len(bars) < 2:
@@ -57,6 +60,8 @@ def _cadence(bars: list[str], kind: str, next_kind: str | None, key: Key) -> Non
     if closes:
         bars[-2], bars[-1] = dominant, tonic
     elif next_kind is not None and kind != "chorus":
+        if next_kind in ("chorus", "hook") and kind in ("verse", "prechorus") and len(bars) >= 4:
+            bars[-2] = lift
         bars[-1] = dominant
 
 
