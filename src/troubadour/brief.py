@@ -1,4 +1,4 @@
-"""Reading a one-line brief: genre, mood, tempo, voice, theme and title."""
+"""Reading a one-line brief: genre, mood, tempo, voice, theme, title, hook, perspective and setting."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from troubadour.errors import InputError
 
 MAX_BRIEF_CHARS = 2000
+DEFAULT_MOOD = "nostalgic"  # a brief that names no feeling: looking back suits most topics
 
 _GENRE_WORDS = {
     "country": "country", "honky": "country", "honky-tonk": "country", "bluegrass": "country", "americana": "country",
@@ -21,6 +22,13 @@ _VOICE_WORDS = {
     "contralto": "warm_alto", "mezzo": "warm_alto", "soprano": "clear_soprano", "male": "rugged_baritone",
     "man": "rugged_baritone", "female": "warm_alto", "woman": "warm_alto", "girl": "clear_soprano",
 }
+# Short words that give a language away: CMUdict knows "la" and "mer", but a brief of
+# "une chanson sur la mer" is French.
+_ENGLISH_MARKERS = frozenset("""a an the of about and with for in on at my our your his her to from that who is
+song songs this by their it's its""".split())
+_FOREIGN_MARKERS = frozenset("""le la les une des et est sur avec pour dans du au aux chanson el los las una y con
+para del que canción cancion sobre der die das und ein eine mit über lied von zu il gli della canzone per uma
+com canção""".split())
 _SLOW = ("slow", "ballad", "lullaby", "gentle", "waltz", "laid-back", "laid back", "downtempo")
 _FAST = ("fast", "upbeat", "uptempo", "up-tempo", "driving", "energetic", "party", "rowdy", "rocking")
 _MID = ("mid-tempo", "midtempo", "mid tempo", "moderate", "steady")
@@ -31,9 +39,29 @@ _MOODS = {
                 "won't back down", "tough", "outlaw", "rugged"),
     "nostalgic": ("remember", "memories", "nostalgic", "hometown", "home town", "old days", "childhood",
                   "river town", "small town", "back home", "used to", "summers"),
-    "romantic": ("love", "romance", "kiss", "darling", "sweetheart", "honey", "wedding", "dance with"),
-    "happy": ("happy", "party", "celebrate", "sunshine", "summer", "good times", "joy", "friday", "fun"),
+    "romantic": ("love", "romance", "romantic", "kiss", "darling", "sweetheart", "honey", "wedding", "dance with",
+                 "sundress", "girlfriend", "boyfriend", "valentine"),
+    "happy": ("happy", "party", "celebrate", "sunshine", "summer", "good times", "joy", "friday", "fun",
+              "upbeat", "uplifting", "joyful", "dancing", "weekend", "feel-good", "cheerful", "saturday night",
+              "honky-tonk", "tailgate", "celebration"),
 }
+_MOOD_EXTRA = {  # words that settle a mood on their own ("breakup" is never happy)
+    "sad": ("breakup", "break-up", "divorce", "funeral", "mourning", "lament", "heartache", "rainy"),
+    "defiant": ("anthem", "empowering", "independence", "freedom", "underdog", "never give up", "rebellion"),
+    "romantic": ("wedding", "first dance", "anniversary", "crush", "falling for", "in love"),
+    "nostalgic": ("growing up", "grandmother", "grandfather", "grandma", "grandpa", "old friends", "reunion",
+                  "yesteryear", "looking back"),
+}
+_KIN = {
+    "grandmother": "Grandma", "grandma": "Grandma", "granny": "Grandma", "nana": "Grandma",
+    "grandfather": "Grandpa", "grandpa": "Grandpa", "granddad": "Grandpa", "mother": "Mama", "mom": "Mama",
+    "mama": "Mama", "momma": "Mama", "father": "Daddy", "dad": "Daddy", "daddy": "Daddy", "papa": "Daddy",
+    "brother": "my brother", "sister": "my sister", "uncle": "my uncle", "aunt": "my aunt",
+}
+_HE = ("man", "boy", "father", "fisherman", "cowboy", "soldier", "farmer", "king", "son", "husband", "trucker",
+       "grandfather", "old man", "sailor", "miner", "preacher", "drifter", "guy", "gentleman", "brother")
+_SHE = ("woman", "girl", "mother", "waitress", "daughter", "wife", "queen", "grandmother", "old woman", "widow",
+        "lady", "sister", "nurse", "singer", "dancer", "bride")
 
 
 @dataclass
@@ -42,10 +70,14 @@ class Brief:
     genre: str | None = None
     voice: str | None = None
     tempo: str | None = None  # "slow" | "mid" | "fast"
-    mood: str = "defiant"
+    mood: str = "nostalgic"  # sad | defiant | nostalgic | romantic | happy
     topic: str = ""
     title: str | None = None
     keywords: list[str] = field(default_factory=list)
+    perspective: str = "first"  # "first" | "we" | "he" | "she": who sings the verses
+    setting: str | None = None  # a place the lyricist knows (beach, city, river, farm, mountains, road, winter)
+    hook: str | None = None  # a line the brief asks the chorus to sing
+    kin: str | None = None  # a family member the brief names ("Grandma"), for the verses
 
     @property
     def minor(self) -> bool:
@@ -63,15 +95,21 @@ def validate_brief(text: object) -> str:
     for ch in stripped:
         if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r":
             raise InputError(f"the brief contains a control character {ch!r}; remove it")
-    latin_words = re.findall(r"[A-Za-z]{2,}", stripped)
-    if not latin_words:
-        raise InputError("the brief has no English words; troubadour writes and sings English songs, so describe it in English")
+    latin_words = re.findall(r"[^\W\d_]{2,}", stripped)
+    english = [w for w in latin_words if re.fullmatch(r"[A-Za-z']+", w)]
+    if not english:
+        raise InputError("the brief has no English words; troubadour writes and sings English songs "
+                         '(English briefs and lyrics only), so describe it in English, e.g. "a folk song about a river town"')
     from troubadour.words.phonemes import cmu
 
     table = cmu()
-    known = sum(1 for w in latin_words if w.lower() in table)
-    if known < max(1, len(latin_words) // 2):
-        raise InputError("the brief does not read as English; troubadour writes and sings English songs, so describe it in English")
+    known = sum(1 for w in english if w.lower() in table)
+    lower_words = [w.lower() for w in latin_words]
+    ours = sum(w in _ENGLISH_MARKERS for w in lower_words)
+    theirs = sum(w in _FOREIGN_MARKERS for w in lower_words)
+    if known < max(1, len(latin_words) // 2) or (theirs >= 2 and theirs > ours):
+        raise InputError("the brief does not read as English; troubadour writes and sings English songs "
+                         "(English briefs and lyrics only), so describe it in English")
     return stripped
 
 
@@ -79,8 +117,7 @@ def read_brief(text: str) -> Brief:
     """Parse a brief into hints for the stages. Unknown words are simply theme."""
     text = validate_brief(text)
     lower = text.lower()
-    genre = next((g for word, g in sorted(_GENRE_WORDS.items(), key=lambda kv: -len(kv[0]))
-                  if re.search(rf"\b{re.escape(word)}\b", lower)), None)
+    genre = _genre(lower)
     voice = next((v for word, v in _VOICE_WORDS.items() if re.search(rf"\b{word}\b", lower)), None)
     tempo = None
     if any(w in lower for w in _MID):
@@ -90,17 +127,103 @@ def read_brief(text: str) -> Brief:
     elif any(re.search(rf"\b{re.escape(w)}\b", lower) for w in _SLOW):
         tempo = "slow"
     scores = {mood: sum(1 for w in words if w in lower) for mood, words in _MOODS.items()}
-    mood = max(scores, key=lambda m: scores[m]) if max(scores.values()) > 0 else "defiant"
-    title = None
-    quoted = re.search(r"[\"“']([^\"”']{2,60})[\"”']", text)
-    named = re.search(r"\b(?:called|titled|named)\s+([A-Za-z][\w' ]{1,60})", text)
-    if quoted:
-        title = quoted.group(1).strip()
-    elif named:
-        title = named.group(1).strip().split(",")[0]
+    for name, words in _MOOD_EXTRA.items():
+        scores[name] += 2 * sum(1 for w in words if re.search(rf"\b{re.escape(w)}\b", lower))
+    mood = max(scores, key=lambda m: scores[m]) if max(scores.values()) > 0 else DEFAULT_MOOD
+    hook = _hook(text)
+    title = _title(text, hook)
     topic = ""
-    about = re.search(r"\babout\s+(.+?)(?:[,.;]|$)", text, re.IGNORECASE)
+    about = re.search(r"\babout\s+(.+?)(?:[,.;!?]|\s+with\s+(?:the|a|an)\s+(?:hook|refrain|title|chorus)\b|"
+                      r"\s+(?:called|titled|named)\b|$)", text, re.IGNORECASE)
     if about:
         topic = about.group(1).strip()
-    keywords = [w for w in re.findall(r"[a-z']+", (topic or lower)) if len(w) > 3]
-    return Brief(text=text, genre=genre, voice=voice, tempo=tempo, mood=mood, topic=topic, title=title, keywords=keywords)
+    else:  # "a breakup song for a rainy night": the occasion is the theme
+        occasion = re.search(r"\b(?:song|ballad|anthem|tune|lullaby|waltz)\s+(?:for|on|of|from)\s+(.+?)(?:[,.;!?]|$)",
+                             text, re.IGNORECASE)
+        topic = occasion.group(1).strip() if occasion else ""
+    keywords = [w for w in re.findall(r"[a-z']+", (topic or text).lower()) if len(w) > 3]
+    return Brief(text=text, genre=genre, voice=voice, tempo=tempo, mood=mood, topic=topic, title=title,
+                 keywords=keywords, perspective=_perspective(lower), setting=_setting(lower), hook=hook,
+                 kin=_kin(lower))
+
+
+_QUOTED = re.compile(r"[\"“”]([^\"“”]{2,80})[\"“”]|(?<![A-Za-z])['‘]([^'‘’]{2,80})['’](?![A-Za-z])")
+
+
+def _genre(lower: str) -> str | None:
+    """The genre named first ("folk ballad" is folk; "power ballad" is one name, a ballad)."""
+    found = []
+    for word, genre in _GENRE_WORDS.items():
+        match = re.search(rf"\b{re.escape(word)}\b", lower)
+        if match:
+            found.append((match.start(), -len(word), genre))
+    return min(found)[2] if found else None
+
+
+def _quoted(text: str) -> list[str]:
+    return [(a or b).strip(" ,.!?") for a, b in _QUOTED.findall(text)]
+
+
+def _hook(text: str) -> str | None:
+    """A line the brief asks for: 'with the hook "no turning back"'."""
+    match = re.search(r"\b(?:hook|refrain|chorus line|tagline)\s*(?:is|:|of|like|saying|that says)?\s*"
+                      r"[\"“'‘]([^\"”'’]{2,80})[\"”'’]", text, re.IGNORECASE)
+    return match.group(1).strip(" ,.!?") if match else None
+
+
+def _title(text: str, hook: str | None) -> str | None:
+    """A title in quotes, or after "called"/"titled"/"named"; else the hook."""
+    named = re.search(r"\b(?:called|titled|named)\s+[\"“'‘]?([A-Za-z][\w' \-]{1,60}?)[\"”'’]?(?:[,.;!?]|\s+(?:about|with|for|in|that)\b|$)",
+                      text)
+    if named:
+        return named.group(1).strip()
+    quoted = [q for q in _quoted(text) if q != hook]
+    if quoted:
+        return quoted[0]
+    return string_title(hook) if hook else None
+
+
+def string_title(text: str) -> str:
+    """Title case for a title made from words the user wrote in lower case."""
+    small = {"a", "an", "the", "of", "in", "on", "and", "to", "for", "at", "by", "or", "but"}
+    words = text.split()
+    return " ".join(w if (i and w.lower() in small) or w[:1].isupper() else w[:1].upper() + w[1:]
+                    for i, w in enumerate(words))
+
+
+def _perspective(lower: str) -> str:
+    """Who sings: "we" for songs about us, "he"/"she" for stories about someone, else "first"."""
+    if re.search(r"\b(third person|his point of view|his perspective|her point of view|her perspective)\b", lower):
+        return "she" if "her " in lower else "he"
+    # A story about someone "who" did something is told about them; "a girl in a sundress" is sung to.
+    story = re.search(r"\b(?:about|story of|tale of|ballad of)\s+(?:a|an|the|this|one)\s+(?:[a-z\-]+\s+){0,2}?"
+                      r"(" + "|".join(sorted(_HE + _SHE, key=len, reverse=True)) + r")\s+(?:who|whose|that)\b", lower)
+    if not story:
+        story = re.search(r"\b(?:story|tale|ballad) of\s+(?:a|an|the)\s+(?:[a-z\-]+\s+){0,2}?"
+                          r"(" + "|".join(sorted(_HE + _SHE, key=len, reverse=True)) + r")\b", lower)
+    if story:
+        return "she" if story.group(1) in _SHE else "he"
+    if re.search(r"\b(we|us|ourselves)\b", lower) or re.search(
+            r"\b(together|our (?:band|town|gang|crew|friends|team|city|generation|family|kids)|the band|the gang)\b", lower):
+        return "we"
+    return "first"
+
+
+def _setting(lower: str) -> str | None:
+    """The first place the lyricist knows that the brief names."""
+    from troubadour.words.bank import load_settings
+
+    best, where = None, len(lower) + 1
+    for name, setting in load_settings().items():
+        for word in setting.words:
+            found = re.search(rf"\b{re.escape(word)}\b", lower)
+            if found and found.start() < where:
+                best, where = name, found.start()
+    return best
+
+
+def _kin(lower: str) -> str | None:
+    for word, name in _KIN.items():
+        if re.search(rf"\b(?:my|our|his|her)\s+(?:old\s+|late\s+|dear\s+)?{word}\b", lower):
+            return name
+    return None

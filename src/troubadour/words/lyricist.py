@@ -1,6 +1,7 @@
 """Lyricist backends: a registry of writers that turn a brief into Lyrics.
 
-``embedded`` (default) needs no model and no network. Other backends register
+``embedded`` (default) needs no model and no network; ``openai`` asks any
+OpenAI-compatible chat endpoint (see ``openai_backend``). Other backends register
 themselves with :func:`register`; heavy dependencies are imported inside them.
 """
 
@@ -13,6 +14,10 @@ import numpy as np
 from troubadour.brief import Brief
 from troubadour.errors import InputError, describe_choice
 from troubadour.song import Lyrics
+
+
+class LyricistWarning(UserWarning):
+    """A lyricist could not do what was asked and did something else (the CLI shows it)."""
 
 
 class Lyricist(Protocol):
@@ -44,3 +49,5 @@ def lyricist_names() -> list[str]:
 def _load_builtin() -> None:
     if "embedded" not in _REGISTRY:
         from troubadour.words import embedded  # noqa: F401  (registers itself)
+    if "openai" not in _REGISTRY:
+        from troubadour.words import openai_backend  # noqa: F401  (standard library only)

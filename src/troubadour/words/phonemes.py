@@ -112,6 +112,9 @@ def espeak_to_arpabet(mnemonics: str) -> str:
 
 # ---------------------------------------------------------------- lookup
 
+# Heteronyms whose first CMUdict reading is the rarer one in a song ("the wind", "tears").
+_SUNG = {"wind": "W IH1 N D", "winds": "W IH1 N D Z", "tear": "T IH1 R", "tears": "T IH1 R Z", "live": "L IH1 V"}
+
 _WORD_RE = re.compile(r"[a-z]+(?:'[a-z]+)*'?|'[a-z]+")
 
 
@@ -123,6 +126,8 @@ def pronounce(word: str) -> str:
     variants (g-dropping "rollin'", a missing apostrophe); else espeak-ng.
     """
     key = word.lower().strip()
+    if key in _SUNG:
+        return _SUNG[key]
     table = cmu()
     if key in table:
         return table[key][0]
