@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Optional
 
@@ -22,6 +23,9 @@ def make(
     bpm: Optional[float] = typer.Option(None, "--bpm", help="Tempo in beats per minute (40-240)."),
     key: Optional[str] = typer.Option(None, "--key", help="Key, e.g. G, Em, Bb, F#m."),
     lyricist: str = typer.Option("embedded", "--lyricist", help="Lyric writer backend: embedded (offline) or openai."),
+    llm_base_url: Optional[str] = typer.Option(None, "--llm-base-url", help="openai: server URL, e.g. http://localhost:11434/v1 (or TROUBADOUR_LLM_BASE_URL)."),
+    llm_model: Optional[str] = typer.Option(None, "--llm-model", help="openai: model name (or TROUBADOUR_LLM_MODEL)."),
+    llm_timeout: float = typer.Option(60.0, "--llm-timeout", help="openai: seconds to wait for each reply before falling back."),
     explicit: bool = typer.Option(False, "--explicit", help="Allow explicit lyrics (family-friendly by default)."),
     force: bool = typer.Option(False, "--force", help="Replace a non-empty output folder."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Render everything afresh, ignoring the audio cache."),
@@ -33,11 +37,18 @@ def make(
 
     check_options(genre=genre, voice=voice, bpm=bpm, key=key)
     check_target(out.absolute(), force=force)
-    with StageProgress(quiet=quiet) as progress:
+    options = {}
+    if lyricist != "embedded":
+        options = {k: v for k, v in {"base_url": llm_base_url, "model": llm_model, "timeout_s": llm_timeout}.items()
+                   if v is not None}
+    with warnings.catch_warnings(record=True) as caught, StageProgress(quiet=quiet) as progress:
+        warnings.simplefilter("always")
         timer = Timer(progress.update)
         song = create_song(brief, seed=seed, lyrics_path=lyrics, genre=genre, voice=voice, bpm=bpm, key=key,
-                           lyricist=lyricist, explicit=explicit, timer=timer)
+                           lyricist=lyricist, lyricist_options=options, explicit=explicit, timer=timer)
         report = render_song(song, out, force=force, use_cache=not no_cache, timer=timer)
+    for warning in caught:
+        typer.echo(f"troubadour: warning: {warning.message}", err=True)
     _summary(out, report, quiet=quiet)
 
 
