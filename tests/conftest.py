@@ -10,6 +10,16 @@ import pytest
 from troubadour.pipeline import create_song
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_folders(tmp_path_factory):
+    """Keys, certificates and caches live in temporary folders, never in the real home."""
+    import os
+
+    for name in ("TROUBADOUR_CONFIG_DIR", "TROUBADOUR_CACHE_DIR"):
+        os.environ.setdefault(name, str(tmp_path_factory.mktemp(name.lower())))
+    yield
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(1234)

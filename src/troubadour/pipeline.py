@@ -147,12 +147,12 @@ def render_song(song: Song, out_dir: str | Path, *, force: bool = False, progres
             mastered = master(mix, song.sample_rate, target_lufs=song.master.target_lufs,
                               ceiling_dbtp=song.master.ceiling_dbtp)
         with timer.stage("mark"):
-            marked_master, marked_stems, marks = _mark(song, mastered.audio, stems)
+            marked_master, marked_stems, marks = _mark(song, mastered.audio, stems, workers=workers)
         with timer.stage("export"):
             song = song.model_copy(update={"provenance": {**song.provenance,
                                                           "render": StageRecord(backend="embedded", version=__version__)}})
             report = _report(song, mastered, timer, notes, marks, cache)
-            _export(song, folder, marked_master, marked_stems, report, workers=workers)
+            _export(song, folder, marked_master, marked_stems, report, marks, workers=workers)
         cache.prune()
     report["stage_seconds"] = dict(timer.seconds)
     report["total_seconds"] = round(time.perf_counter() - started, 3)
@@ -172,13 +172,11 @@ def _mix(song: Song, raw: dict[str, np.ndarray], *, workers: int) -> tuple[dict[
     return mix_stems(processed)
 
 
-def _mark(song: Song, master_audio: np.ndarray, stems: dict[str, np.ndarray]):
-    """Watermark the master and every stem (the trust-marks stage; identity until it lands)."""
-    try:
-        from troubadour.trust import stage as trust_stage
-    except ImportError:
-        return master_audio, stems, {"watermark": False}
-    return trust_stage.mark_render(song, master_audio, stems)
+def _mark(song: Song, master_audio: np.ndarray, stems: dict[str, np.ndarray], *, workers: int):
+    """Watermark the master and every stem."""
+    from troubadour.trust import stage as trust_stage
+
+    return trust_stage.mark_render(song, master_audio, stems, workers=workers)
 
 
 def _report(song: Song, mastered, timer: Timer, notes: list[str], marks: dict, cache: AudioCache) -> dict:
@@ -211,7 +209,7 @@ def _report(song: Song, mastered, timer: Timer, notes: list[str], marks: dict, c
 
 
 def _export(song: Song, folder: Path, master_audio: np.ndarray, stems: dict[str, np.ndarray], report: dict,
-            *, workers: int) -> None:
+            marks: dict, *, workers: int) -> None:
     sr = song.sample_rate
     (folder / "stems").mkdir()
     lyrics_text = lyrics_txt(song)
@@ -233,12 +231,9 @@ def _export(song: Song, folder: Path, master_audio: np.ndarray, stems: dict[str,
     except BaseException:
         mp3.cancel()
         raise
-    audio_io.tag_mp3(folder / "master.mp3", title=song.title, artist=song.artist, lyrics=lyrics_text)
-    try:
-        from troubadour.trust import stage as trust_stage
-    except ImportError:
-        return
-    trust_stage.credential_files(song, folder)
+    from troubadour.trust import stage as trust_stage
+
+    trust_stage.credential_files(song, folder, marks, lyrics=lyrics_text, workers=workers)
 
 
 def _json_bytes(data: dict) -> bytes:

@@ -116,3 +116,21 @@ def test_midi_lyrics_follow_the_users_words(rendered, short_song):
     written = [w.lower() for line in (out / "lyrics.txt").read_text().splitlines() if not line.startswith("[")
                for w in line.replace("(", " ").replace(")", " ").replace(",", " ").split()]
     assert words == written
+
+
+def test_every_audio_file_is_marked_and_credentialed(rendered):
+    """The master carries the render's watermark; every file carries valid C2PA credentials and AI tags."""
+    from troubadour.trust.credentials import read_credentials
+    from troubadour.trust.tags import read_tags
+    from troubadour.trust.verify import verify_file
+
+    out, report = rendered
+    result = verify_file(out / "master.wav")
+    assert result["watermark"]["detected"]
+    assert f"{result['watermark']['payload']}".lower().endswith(report["marks"]["hex"]) or \
+        report["marks"]["hex"] in json.dumps(result["watermark"])
+    for path in [out / "master.wav", out / "master.mp3", *sorted((out / "stems").glob("*.wav"))]:
+        credentials = read_credentials(path)
+        assert credentials["present"] and credentials["valid"] and credentials["ai_generated"], path
+        tags = read_tags(path)
+        assert "AI" in json.dumps(tags).upper(), path

@@ -1,4 +1,4 @@
-"""Audio files: 24-bit WAV and 320 kbps MP3 (LAME via ffmpeg) with ID3 tags."""
+"""Audio files: 24-bit WAV and 320 kbps MP3 (LAME via ffmpeg); tags are written by the trust stage."""
 
 from __future__ import annotations
 
@@ -61,19 +61,3 @@ class Mp3Job:
     def cancel(self) -> None:
         self._process.kill()
         self._process.wait()
-
-
-def tag_mp3(path: Path, *, title: str, artist: str, lyrics: str, album: str | None = None) -> None:
-    """ID3v2.4: title, artist, unsynchronised lyrics."""
-    from mutagen.id3 import ID3, TALB, TIT2, TPE1, USLT, ID3NoHeaderError
-
-    try:
-        tags = ID3(str(path))
-    except ID3NoHeaderError:
-        tags = ID3()
-    tags.add(TIT2(encoding=3, text=title))
-    tags.add(TPE1(encoding=3, text=artist))
-    if album:
-        tags.add(TALB(encoding=3, text=album))
-    tags.add(USLT(encoding=3, lang="eng", desc="", text=lyrics))
-    tags.save(str(path), v2_version=4)
