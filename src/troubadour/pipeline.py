@@ -8,7 +8,6 @@ it can by content hash. Progress goes to an optional callback.
 
 from __future__ import annotations
 
-import json
 import platform
 import time
 import warnings
@@ -24,10 +23,7 @@ from troubadour import __version__
 from troubadour.brief import read_brief
 from troubadour.cache import AudioCache
 from troubadour.errors import InputError
-from troubadour.export import audio as audio_io
-from troubadour.export.lyrics import lyrics_lrc, lyrics_txt
-from troubadour.export.midi import song_to_midi_bytes
-from troubadour.export.musicxml import song_to_musicxml
+from troubadour.export.folder import json_bytes, write_song_folder
 from troubadour.export.outdir import atomic_write_bytes, staged_folder
 from troubadour.mix.master import master
 from troubadour.mix.mixer import mix_stems, process_stem, stem_kind
@@ -36,7 +32,7 @@ from troubadour.music.form import MIN_SONG_S
 from troubadour.music.theory import parse_key
 from troubadour.reconcile import reconcile
 from troubadour.render.perform import perform
-from troubadour.song import Song, StageRecord, song_to_json
+from troubadour.song import Song, StageRecord
 from troubadour.styles.arranger import arrange, style_mix
 from troubadour.styles.style import load_style
 from troubadour.voice.profiles import load_voice
@@ -44,7 +40,7 @@ from troubadour.words.lyricist import get_lyricist
 from troubadour.words.sheet import parse_lyrics, read_lyrics_file
 
 CREATE_STAGES = ("write", "compose", "arrange")
-RENDER_STAGES = ("perform", "mix", "master", "mark", "export")
+RENDER_STAGES = ("perform", "mix", "master", "mark+export")
 BPM_RANGE = (40, 240)
 
 Progress = Callable[[str, str], None]  # (stage, "start" | "done")
@@ -134,6 +130,8 @@ def render_song(song: Song, out_dir: str | Path, *, force: bool = False, progres
         timer.progress = progress
     started = time.perf_counter()
     song, notes = reconcile(song)
+    song = song.model_copy(update={"provenance": {**song.provenance,
+                                                  "render": StageRecord(backend="embedded", version=__version__)}})
     cache = AudioCache(enabled=use_cache)
     with staged_folder(Path(out_dir), force=force) as folder:
         with warnings.catch_warnings(record=True) as caught:
@@ -143,43 +141,34 @@ def render_song(song: Song, out_dir: str | Path, *, force: bool = False, progres
         notes += [str(w.message) for w in caught]
         with timer.stage("mix"):
             stems, mix = _mix(song, raw, workers=workers)
+            del raw
         with timer.stage("master"):
             mastered = master(mix, song.sample_rate, target_lufs=song.master.target_lufs,
                               ceiling_dbtp=song.master.ceiling_dbtp)
-        with timer.stage("mark"):
-            marked_master, marked_stems, marks = _mark(song, mastered.audio, stems, workers=workers)
-        with timer.stage("export"):
-            song = song.model_copy(update={"provenance": {**song.provenance,
-                                                          "render": StageRecord(backend="embedded", version=__version__)}})
-            report = _report(song, mastered, timer, notes, marks, cache)
-            _export(song, folder, marked_master, marked_stems, report, marks, workers=workers)
+            del mix
+        report = _report(song, mastered, notes, cache)
+        with timer.stage("mark+export"):
+            write_song_folder(song, folder, master=mastered.audio, stems=stems, report=report, workers=workers)
         cache.prune()
     report["stage_seconds"] = dict(timer.seconds)
     report["total_seconds"] = round(time.perf_counter() - started, 3)
-    atomic_write_bytes(Path(out_dir) / "report.json", _json_bytes(report))
+    atomic_write_bytes(Path(out_dir) / "report.json", json_bytes(report))
     return report
 
 
 def _mix(song: Song, raw: dict[str, np.ndarray], *, workers: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
     drums = {p.name for p in song.parts if p.is_drums}
 
-    def one(item: tuple[str, np.ndarray]) -> tuple[str, np.ndarray]:
-        name, audio = item
+    def one(name: str) -> tuple[str, np.ndarray]:
+        audio = raw.pop(name)  # the raw stem is not needed once processed
         return name, process_stem(audio, song.sample_rate, song.mix_for(name), kind=stem_kind(name, name in drums))
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        processed = dict(pool.map(one, raw.items()))
+        processed = dict(pool.map(one, list(raw)))
     return mix_stems(processed)
 
 
-def _mark(song: Song, master_audio: np.ndarray, stems: dict[str, np.ndarray], *, workers: int):
-    """Watermark the master and every stem."""
-    from troubadour.trust import stage as trust_stage
-
-    return trust_stage.mark_render(song, master_audio, stems, workers=workers)
-
-
-def _report(song: Song, mastered, timer: Timer, notes: list[str], marks: dict, cache: AudioCache) -> dict:
+def _report(song: Song, mastered, notes: list[str], cache: AudioCache) -> dict:
     import fluidsynth  # noqa: F401  (version below)
     import pedalboard
     import pyworld
@@ -198,7 +187,6 @@ def _report(song: Song, mastered, timer: Timer, notes: list[str], marks: dict, c
         "master_gain_db": round(mastered.gain_db, 2),
         "limiter_max_reduction_db": round(mastered.max_reduction_db, 2),
         "stems": song.stem_names(),
-        "marks": marks,
         "notes": notes,
         "cache": {"hits": cache.hits, "misses": cache.misses},
         "versions": {
@@ -206,39 +194,3 @@ def _report(song: Song, mastered, timer: Timer, notes: list[str], marks: dict, c
             "pedalboard": getattr(pedalboard, "__version__", "?"), "pyworld": getattr(pyworld, "__version__", "?"),
         },
     }
-
-
-def _export(song: Song, folder: Path, master_audio: np.ndarray, stems: dict[str, np.ndarray], report: dict,
-            marks: dict, *, workers: int) -> None:
-    sr = song.sample_rate
-    (folder / "stems").mkdir()
-    lyrics_text = lyrics_txt(song)
-    mp3 = audio_io.Mp3Job(master_audio, sr, folder / "master.mp3")  # encodes in its own process meanwhile
-    try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            jobs = [pool.submit(audio_io.write_wav, folder / "master.wav", master_audio, sr)]
-            jobs += [pool.submit(audio_io.write_wav, folder / "stems" / f"{name}.wav", audio, sr)
-                     for name, audio in stems.items()]
-            (folder / "song.json").write_text(song_to_json(song), encoding="utf-8")
-            (folder / "song.mid").write_bytes(song_to_midi_bytes(song))
-            (folder / "lead_sheet.musicxml").write_bytes(song_to_musicxml(song))
-            (folder / "lyrics.txt").write_text(lyrics_text, encoding="utf-8")
-            (folder / "lyrics.lrc").write_text(lyrics_lrc(song), encoding="utf-8")
-            _write_json(folder / "report.json", report)
-            for job in jobs:
-                job.result()
-        mp3.wait()
-    except BaseException:
-        mp3.cancel()
-        raise
-    from troubadour.trust import stage as trust_stage
-
-    trust_stage.credential_files(song, folder, marks, lyrics=lyrics_text, workers=workers)
-
-
-def _json_bytes(data: dict) -> bytes:
-    return (json.dumps(data, indent=1, default=float) + "\n").encode("utf-8")
-
-
-def _write_json(path: Path, data: dict) -> None:
-    path.write_bytes(_json_bytes(data))

@@ -6,7 +6,7 @@ import sys
 
 STAGE_LABELS = {
     "write": "writing lyrics", "compose": "composing", "arrange": "arranging", "perform": "performing (vocals + instruments)",
-    "mix": "mixing", "master": "mastering", "mark": "watermarking", "export": "writing files",
+    "mix": "mixing", "master": "mastering", "mark+export": "marking and writing files",
 }
 
 

@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import struct
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 
 
-def write_wav(path: Path, audio: np.ndarray, sample_rate: int, *, subtype: str = "PCM_24") -> None:
-    """audio: float32 (channels, samples) in [-1, 1]; written as 24-bit PCM."""
-    sf.write(str(path), np.clip(audio, -1.0, 1.0).T, sample_rate, subtype=subtype, format="WAV")
+def write_wav(path: Path, audio: np.ndarray, sample_rate: int, *, chunks: bytes = b"") -> None:
+    """Write float audio (channels, samples) in [-1, 1] as 24-bit PCM WAV.
+
+    chunks : extra RIFF chunks (e.g. LIST/INFO and id3 tags) placed before
+        the audio data, so tagging needs no second pass over the file.
+    """
+    channels, frames = audio.shape
+    data_bytes = frames * channels * 3
+    header = struct.pack("<4sI4s", b"RIFF", 4 + 24 + len(chunks) + 8 + data_bytes + (data_bytes & 1), b"WAVE")
+    header += struct.pack("<4sIHHIIHH", b"fmt ", 16, 1, channels, sample_rate, sample_rate * channels * 3, channels * 3, 24)
+    if header.__len__() + len(chunks) + 8 + data_bytes > 0xFFFFFFFF:
+        sf.write(str(path), np.clip(audio, -1.0, 1.0).T, sample_rate, subtype="PCM_24", format="RF64")
+        return
+    with open(path, "wb") as handle:
+        handle.write(header + chunks + struct.pack("<4sI", b"data", data_bytes))
+        step = 1 << 18
+        for start in range(0, frames, step):  # in blocks: no full-size integer copy of the song
+            block = np.clip(audio[:, start:start + step].T, -1.0, 1.0) * 8388607.0
+            ints = np.rint(block).astype("<i4").reshape(-1)
+            handle.write(ints.view(np.uint8).reshape(-1, 4)[:, :3].tobytes())
+        if data_bytes & 1:
+            handle.write(b"\0")
 
 
 class Mp3Job:

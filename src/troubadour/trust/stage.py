@@ -1,4 +1,4 @@
-"""The pipeline's mark stage: watermark every rendered signal, then tag and sign every written file.
+"""The pipeline's trust marks: a watermark in every signal, tags and signed credentials in every file.
 
 The watermark payload names the issuer (this installation) and the render
 (a hash of the song document), so a file found in the wild points back to the
@@ -8,7 +8,6 @@ after marking (the mark adds a fraction of a dB; it survives any gain).
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -26,46 +25,55 @@ def render_id(song: Song) -> str:
     return content_hash(song.model_dump(mode="json", exclude={"provenance"}))
 
 
-def mark_render(song: Song, master: np.ndarray, stems: dict[str, np.ndarray], *,
-                workers: int = 2) -> tuple[np.ndarray, dict[str, np.ndarray], dict]:
-    """Watermark the master and every stem; returns them with a record of the mark."""
-    key_name, key = keys.embedding_key()
-    payload = keys.render_payload(render_id(song))
-    sr = song.sample_rate
+class Marker:
+    """Marks the audio and files of one render."""
 
-    def one(item: tuple[str, np.ndarray]) -> tuple[str, np.ndarray]:
-        name, audio = item
-        return name, watermark.embed(audio, sr, payload=payload, key=key)
+    def __init__(self, song: Song) -> None:
+        self.song = song
+        self.key_name, self._key = keys.embedding_key()
+        self.payload = keys.render_payload(render_id(song))
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        marked_stems = pool.submit(lambda: dict(pool.map(one, stems.items())))
-        marked_master = watermark.embed(master, sr, payload=payload, key=key)
-        marked_stems = marked_stems.result()
-    peak = true_peak_dbtp(marked_master)
-    ceiling = song.master.ceiling_dbtp - 0.05
-    if peak > ceiling:
-        marked_master = marked_master * np.float32(10 ** ((ceiling - peak) / 20.0))
-    record = {"watermark": True, "key": key_name, **keys.split_payload(payload)}
-    return marked_master.astype(np.float32, copy=False), marked_stems, record
+    @property
+    def record(self) -> dict:
+        return {"watermark": True, "key": self.key_name, **keys.split_payload(self.payload)}
 
+    def mark(self, audio: np.ndarray) -> np.ndarray:
+        """Watermark a stem (silent or very short audio comes back unchanged)."""
+        return watermark.embed(audio, self.song.sample_rate, payload=self.payload, key=self._key)
 
-def credential_files(song: Song, folder: Path, marks: dict, *, lyrics: str, workers: int = 2) -> list[str]:
-    """Disclosure tags, then a signed C2PA manifest, in every audio file of a rendered folder."""
-    from troubadour.trust.credentials import sign_file
-    from troubadour.trust.tags import write_disclosure_tags
+    def mark_master(self, audio: np.ndarray) -> np.ndarray:
+        """Watermark the master and keep its true peak under the ceiling."""
+        marked = self.mark(audio)
+        peak = true_peak_dbtp(marked)
+        ceiling = self.song.master.ceiling_dbtp - 0.05
+        if peak > ceiling:
+            marked *= np.float32(10 ** ((ceiling - peak) / 20.0))
+        return marked
 
-    files = [folder / "master.wav", folder / "master.mp3"] + sorted((folder / "stems").glob("*.wav"))
-    instrumental = {p.name for p in song.parts}
+    def describe(self, path: Path, *, master: bool) -> dict:
+        """Title and voice a file's tags and credentials state."""
+        song = self.song
+        vocal = master or path.stem in ("vocals", "backing_vocals")
+        title = song.title if master else f"{song.title} ({path.stem.replace('_', ' ')} stem)"
+        return {"title": title, "artist": song.artist, "voice": song.voice if vocal else None,
+                "software": SOFTWARE, "version": __version__}
 
-    def one(path: Path) -> str:
-        is_master = path.parent == folder
-        voice = song.voice if is_master or path.stem not in instrumental else None
-        title = song.title if is_master else f"{song.title} ({path.stem.replace('_', ' ')} stem)"
-        write_disclosure_tags(path, title=title, artist=song.artist, voice=voice, software=SOFTWARE,
-                              version=__version__, lyrics=lyrics if is_master else None)
-        sign_file(path, title=title, voice=voice, software=SOFTWARE, version=__version__, author=song.artist,
-                  watermark={"payload": marks.get("hex"), "key": marks.get("key")} if marks.get("watermark") else None)
-        return str(path.relative_to(folder))
+    def wav_chunks(self, path: Path, *, master: bool, lyrics: str | None = None) -> bytes:
+        """Disclosure tag chunks to write into a WAV as it is written."""
+        from troubadour.trust.tags import wav_tag_chunks
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one, files))
+        return wav_tag_chunks(**self.describe(path, master=master), lyrics=lyrics if master else None)
+
+    def tag(self, path: Path, *, master: bool, lyrics: str | None = None) -> None:
+        """Disclosure tags into an existing file (MP3)."""
+        from troubadour.trust.tags import write_disclosure_tags
+
+        write_disclosure_tags(path, **self.describe(path, master=master), lyrics=lyrics if master else None)
+
+    def sign(self, path: Path, *, master: bool) -> None:
+        """A signed C2PA manifest (AI-generated, software, voice, title, watermark) in the file."""
+        from troubadour.trust.credentials import sign_file
+
+        facts = self.describe(path, master=master)
+        sign_file(path, title=facts["title"], voice=facts["voice"], software=SOFTWARE, version=__version__,
+                  author=self.song.artist, watermark={"payload": f"{self.payload:08x}", "key": self.key_name})

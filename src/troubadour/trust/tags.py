@@ -92,6 +92,32 @@ def write_disclosure_tags(
             os.unlink(tmp)
 
 
+def wav_tag_chunks(*, title: str, artist: str | None, voice: str | None, software: str, version: str,
+                   lyrics: str | None = None) -> bytes:
+    """The LIST/INFO and ``id3 `` chunks of a tagged WAV, for writers that tag while writing.
+
+    Same content as :func:`write_disclosure_tags` puts in a WAV, without
+    rewriting the file afterwards.
+    """
+    import io
+
+    from mutagen.id3 import ID3
+
+    fields = _fields(title=title, artist=artist, voice=voice, software=software, version=version)
+    body = b"INFO"
+    for key, value in _riff_info(title, artist, fields).items():
+        if value:
+            data = value.encode("utf-8", "replace") + b"\0"
+            body += key.encode() + struct.pack("<I", len(data)) + data + (b"\0" if len(data) & 1 else b"")
+    tags = ID3()
+    _id3_frames(tags, title=title, artist=artist, fields=fields, lyrics=lyrics)
+    buffer = io.BytesIO()
+    tags.save(buffer, v2_version=4, padding=lambda info: 0)
+    id3 = buffer.getvalue()
+    return (b"LIST" + struct.pack("<I", len(body)) + body
+            + b"id3 " + struct.pack("<I", len(id3)) + id3 + (b"\0" if len(id3) & 1 else b""))
+
+
 def _id3_frames(tags: Any, *, title: str, artist: str | None, fields: dict[str, str], lyrics: str | None) -> None:
     from mutagen.id3 import COMM, TIT2, TPE1, TSSE, TXXX, USLT
 
