@@ -104,6 +104,8 @@ def oversampled_peaks(audio: np.ndarray, *, floor: float = 0.0, factor: int = 4)
 
     Inter-sample overshoot of real audio stays well under 6 dB, so samples
     more than 6 dB under the level of interest need no interpolation.
+    (Near local maxima only is not enough: a steep step rings several
+    samples ahead of itself.)
     """
     audio = np.atleast_2d(audio)
     peaks = np.abs(audio).max(axis=0)

@@ -55,8 +55,20 @@ def limiter_envelope(peaks: np.ndarray, ceiling: float, sample_rate: int, *, loo
     floor = centred[np.clip(np.arange(blocks) + shift, 0, blocks - 1)]
     gain = uniform_filter1d(floor, size=2 * smooth + 1, mode="nearest")
     gain = uniform_filter1d(gain, size=2 * release + 1, mode="nearest")
-    positions = (np.arange(blocks) + 0.5) * _DECIMATE
-    return np.interp(np.arange(n), positions, gain).astype(np.float32)
+    return _upsample_linear(gain.astype(np.float32), _DECIMATE)[:n]
+
+
+def _upsample_linear(values: np.ndarray, factor: int) -> np.ndarray:
+    """Linear interpolation between block centres (same as np.interp on centres, much faster)."""
+    padded = np.concatenate([values[:1], values, values[-1:]])
+    ramp = np.arange(factor, dtype=np.float32) / factor
+    # Sample j of block b lies between centre b-1/2 and centre b+1/2 of the padded sequence.
+    first_half, second_half = ramp < 0.5, ramp >= 0.5
+    out = np.empty((values.size, factor), np.float32)
+    left, centre, right = padded[:-2, None], padded[1:-1, None], padded[2:, None]
+    out[:, first_half] = left + (centre - left) * (ramp[first_half] + 0.5)
+    out[:, second_half] = centre + (right - centre) * (ramp[second_half] - 0.5)
+    return out.reshape(-1)
 
 
 def glue(mix: np.ndarray, sample_rate: int) -> np.ndarray:

@@ -25,7 +25,7 @@ VELOCITY_STEP = 8  # velocity layers are rendered every 8 steps; the rest is a g
 HOLD_STEP_S = 0.02  # held lengths are rendered to the nearest 20 ms
 DRUM_HOLD_S = 0.1
 MAX_TAIL_S = 3.0
-SILENCE = 1e-4  # -80 dBFS: the release tail has ended
+SILENCE = 3e-4  # about -70 dBFS: the release tail has ended (what follows is far under the mix)
 _BLOCK = 2048
 
 
@@ -110,28 +110,57 @@ def note_key(part: Part, pitch: int, velocity: int, duration_s: float) -> tuple[
     return NoteKey(part.bank, part.program, part.is_drums, pitch, quantised, hold), gain
 
 
+CHOKE_FADE_S = 0.015  # a re-struck string or a closed hi-hat damps what was ringing over this time
+_HAT_GROUP = {42: 42, 44: 42, 46: 42}  # closed, pedal and open hi-hat are one instrument
+
+
+def _choke_limits(part: Part, starts: list[int]) -> list[int | None]:
+    """For each note, the sample offset at which the next strike of the same string (or hi-hat) damps it."""
+    limits: list[int | None] = [None] * len(starts)
+    last: dict[int, int] = {}
+    order = sorted(range(len(starts)), key=lambda i: starts[i])
+    for i in reversed(order):
+        pitch = part.notes[i].pitch
+        group = _HAT_GROUP.get(pitch, pitch) if part.is_drums else pitch
+        if part.is_drums and group not in _HAT_GROUP.values():
+            continue  # other drums ring out
+        if group in last and starts[last[group]] > starts[i]:
+            limits[i] = starts[last[group]] - starts[i]
+        last[group] = i
+    return limits
+
+
 def render_parts(parts: list[Part], *, seconds_per_beat: float, total_samples: int, sample_rate: int,
                  soundfont: Path, workers: int = 2) -> dict[str, np.ndarray]:
     """Render every part to a stereo float32 array of shape (2, total_samples)."""
-    placements: dict[str, list[tuple[NoteKey, int, float]]] = {}
+    placements: dict[str, list[tuple[NoteKey, int, float, int | None]]] = {}
     unique: dict[NoteKey, None] = {}
     for part in parts:
+        starts = [int(round(n.start_beat * seconds_per_beat * sample_rate)) for n in part.notes]
+        limits = _choke_limits(part, starts)
         entries = []
-        for note in part.notes:
+        for note, start, limit in zip(part.notes, starts, limits):
             key, gain = note_key(part, note.pitch, note.velocity, note.duration_beats * seconds_per_beat)
-            entries.append((key, int(round(note.start_beat * seconds_per_beat * sample_rate)), gain))
+            entries.append((key, start, gain, limit))
             unique[key] = None
         placements[part.name] = entries
     rendered = render_notes(list(unique), soundfont=soundfont, sample_rate=sample_rate, workers=workers)
+    fade = int(CHOKE_FADE_S * sample_rate)
+    ramp = np.linspace(1.0, 0.0, fade, dtype=np.float32)
 
     def place(name: str) -> tuple[str, np.ndarray]:
         out = np.zeros((2, total_samples), np.float32)
-        for key, start, gain in placements[name]:
+        for key, start, gain, limit in placements[name]:
             if start >= total_samples:
                 continue
             audio = rendered[key]
-            end = min(total_samples, start + audio.shape[1])
-            out[:, start:end] += audio[:, : end - start] * np.float32(gain)
+            length = min(audio.shape[1], total_samples - start)
+            if limit is not None and limit + fade < length:
+                length = limit + fade
+                tail = audio[:, limit:length] * ramp  # damped by the next strike
+                out[:, start + limit:start + length] += tail * np.float32(gain)
+                length = limit
+            out[:, start:start + length] += audio[:, :length] * np.float32(gain)
         return name, out
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
