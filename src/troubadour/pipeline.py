@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import platform
 import time
-import warnings
 import zlib
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -23,15 +21,13 @@ from troubadour import __version__
 from troubadour.brief import read_brief
 from troubadour.cache import AudioCache
 from troubadour.errors import InputError
-from troubadour.export.folder import json_bytes, write_song_folder
+from troubadour.export.folder import json_bytes
 from troubadour.export.outdir import atomic_write_bytes, staged_folder
-from troubadour.mix.master import master
-from troubadour.mix.mixer import mix_stems, process_stem, stem_kind
 from troubadour.music.compose import choose_key, choose_tempo, compose
 from troubadour.music.form import MIN_SONG_S
 from troubadour.music.theory import parse_key
 from troubadour.reconcile import reconcile
-from troubadour.render.perform import perform
+from troubadour.render.session import RenderSession
 from troubadour.song import Song, StageRecord
 from troubadour.styles.arranger import arrange, style_mix
 from troubadour.styles.style import load_style
@@ -40,7 +36,7 @@ from troubadour.words.lyricist import get_lyricist
 from troubadour.words.sheet import parse_lyrics, read_lyrics_file
 
 CREATE_STAGES = ("write", "compose", "arrange")
-RENDER_STAGES = ("perform", "mix", "master", "mark+export")
+RENDER_STAGES = ("perform", "mix", "master", "export")
 BPM_RANGE = (40, 240)
 
 Progress = Callable[[str, str], None]  # (stage, "start" | "done")
@@ -124,48 +120,27 @@ def create_song(brief: str, *, seed: int = 0, lyrics_path: str | Path | None = N
 
 def render_song(song: Song, out_dir: str | Path, *, force: bool = False, progress: Progress | None = None,
                 use_cache: bool = True, workers: int = 2, timer: Timer | None = None) -> dict:
-    """Render a song document into `out_dir` (all files, atomically). Returns the report."""
+    """Render a song document into `out_dir` (all files, atomically). Returns the report.
+
+    Stages (perform, mix, master, export) overlap where they can: see
+    :mod:`troubadour.render.session`. Their times in the report are the spans
+    each adds to the wall-clock time.
+    """
     timer = timer or Timer(progress)
-    if progress and timer.progress is None:
-        timer.progress = progress
     started = time.perf_counter()
     song, notes = reconcile(song)
     song = song.model_copy(update={"provenance": {**song.provenance,
                                                   "render": StageRecord(backend="embedded", version=__version__)}})
     cache = AudioCache(enabled=use_cache)
     with staged_folder(Path(out_dir), force=force) as folder:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            with timer.stage("perform"):
-                raw = perform(song, cache, workers=workers)
-        notes += [str(w.message) for w in caught]
-        with timer.stage("mix"):
-            stems, mix = _mix(song, raw, workers=workers)
-            del raw
-        with timer.stage("master"):
-            mastered = master(mix, song.sample_rate, target_lufs=song.master.target_lufs,
-                              ceiling_dbtp=song.master.ceiling_dbtp)
-            del mix
-        report = _report(song, mastered, notes, cache)
-        with timer.stage("mark+export"):
-            write_song_folder(song, folder, master=mastered.audio, stems=stems, report=report, workers=workers)
+        session = RenderSession(song, folder, cache, workers=workers, progress=timer.progress)
+        report = session.run(lambda mastered: _report(song, mastered, notes + session.notes, cache))
         cache.prune()
+    timer.seconds.update(session.seconds)
     report["stage_seconds"] = dict(timer.seconds)
     report["total_seconds"] = round(time.perf_counter() - started, 3)
     atomic_write_bytes(Path(out_dir) / "report.json", json_bytes(report))
     return report
-
-
-def _mix(song: Song, raw: dict[str, np.ndarray], *, workers: int) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    drums = {p.name for p in song.parts if p.is_drums}
-
-    def one(name: str) -> tuple[str, np.ndarray]:
-        audio = raw.pop(name)  # the raw stem is not needed once processed
-        return name, process_stem(audio, song.sample_rate, song.mix_for(name), kind=stem_kind(name, name in drums))
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        processed = dict(pool.map(one, list(raw)))
-    return mix_stems(processed)
 
 
 def _report(song: Song, mastered, notes: list[str], cache: AudioCache) -> dict:

@@ -100,7 +100,7 @@ def test_report_has_the_numbers(rendered):
     report = json.loads((out / "report.json").read_text())
     for key in ("seed", "versions", "stage_seconds", "loudness", "duration_s"):
         assert key in report
-    assert set(report["stage_seconds"]) >= {"perform", "mix", "master", "mark+export"}
+    assert set(report["stage_seconds"]) >= {"perform", "mix", "master", "export"}
 
 
 def test_midi_lyrics_follow_the_users_words(rendered, short_song):

@@ -6,7 +6,7 @@ import sys
 
 STAGE_LABELS = {
     "write": "writing lyrics", "compose": "composing", "arrange": "arranging", "perform": "performing (vocals + instruments)",
-    "mix": "mixing", "master": "mastering", "mark+export": "marking and writing files",
+    "mix": "mixing, marking and writing stems", "master": "mastering", "export": "writing the master files",
 }
 
 

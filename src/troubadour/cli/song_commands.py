@@ -70,7 +70,7 @@ def render(
         typer.echo("troubadour: error: rendering into the folder the song.json is in needs --force (it is replaced)", err=True)
         raise typer.Exit(4)
     check_target(out.absolute(), force=force)
-    with StageProgress(quiet=quiet, stages=("perform", "mix", "master", "mark+export")) as progress:
+    with StageProgress(quiet=quiet, stages=("perform", "mix", "master", "export")) as progress:
         report = render_song(song, out, force=force, use_cache=not no_cache, timer=Timer(progress.update))
     _summary(out, report, quiet=quiet)
 

@@ -1,14 +1,12 @@
-"""Writing a rendered song's folder: every file, marked, tagged and signed, with work overlapped.
+"""Writing a rendered song's files: every audio file marked, tagged as it is written, and signed.
 
-Stems are marked, written (tags inside) and signed in worker threads while the
-master is marked and written here and its MP3 encodes in an ffmpeg process.
-Each stem's unmarked audio is released as soon as its file is written.
+Stems are written by the render session as each is mixed; the master's files
+are written here while its MP3 encodes in an ffmpeg process.
 """
 
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -26,45 +24,37 @@ def json_bytes(data: dict) -> bytes:
     return (json.dumps(data, indent=1, default=float) + "\n").encode("utf-8")
 
 
-def write_song_folder(song: Song, folder: Path, *, master: np.ndarray, stems: dict[str, np.ndarray], report: dict,
-                      workers: int = 2) -> None:
-    """Write the whole output contract into `folder` (an empty staging folder). Updates `report`."""
+def write_stem(folder: Path, name: str, audio: np.ndarray, *, marker: Marker, sample_rate: int) -> None:
+    """stems/<name>.wav: marked, tagged and signed."""
+    path = folder / "stems" / f"{name}.wav"
+    marked = marker.mark(audio)
+    write_wav(path, marked, sample_rate, chunks=marker.wav_chunks(path, master=False))
+    del marked
+    marker.sign(path, master=False)
+
+
+def write_master_files(song: Song, folder: Path, master: np.ndarray, *, marker: Marker, report: dict) -> None:
+    """master.wav, master.mp3 and the document files; updates `report` with the final loudness."""
     sr = song.sample_rate
-    marker = Marker(song)
     lyrics = lyrics_txt(song)
-    (folder / "stems").mkdir()
-
-    def stem(name: str) -> None:
-        path = folder / "stems" / f"{name}.wav"
-        audio = marker.mark(stems.pop(name))
-        write_wav(path, audio, sr, chunks=marker.wav_chunks(path, master=False))
-        del audio
-        marker.sign(path, master=False)
-
-    mp3 = None
+    marked = marker.mark_master(master)
+    mp3 = Mp3Job(marked, sr, folder / "master.mp3")
     try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            jobs = [pool.submit(stem, name) for name in list(stems)]
-            marked = marker.mark_master(master)
-            mp3 = Mp3Job(marked, sr, folder / "master.mp3")
-            wav = folder / "master.wav"
-            write_wav(wav, marked, sr, chunks=marker.wav_chunks(wav, master=True, lyrics=lyrics))
-            report["loudness"] = measure(marked, sr).as_dict()
-            report["duration_s"] = round(marked.shape[1] / sr, 3)
-            report["marks"] = marker.record
-            del marked
-            marker.sign(wav, master=True)
-            (folder / "song.json").write_text(song_to_json(song), encoding="utf-8")
-            (folder / "song.mid").write_bytes(song_to_midi_bytes(song))
-            (folder / "lead_sheet.musicxml").write_bytes(song_to_musicxml(song))
-            (folder / "lyrics.txt").write_text(lyrics, encoding="utf-8")
-            (folder / "lyrics.lrc").write_text(lyrics_lrc(song), encoding="utf-8")
-            for job in jobs:
-                job.result()
+        wav = folder / "master.wav"
+        write_wav(wav, marked, sr, chunks=marker.wav_chunks(wav, master=True, lyrics=lyrics))
+        report["loudness"] = measure(marked, sr).as_dict()
+        report["duration_s"] = round(marked.shape[1] / sr, 3)
+        report["marks"] = marker.record
+        del marked
+        marker.sign(wav, master=True)
+        (folder / "song.json").write_text(song_to_json(song), encoding="utf-8")
+        (folder / "song.mid").write_bytes(song_to_midi_bytes(song))
+        (folder / "lead_sheet.musicxml").write_bytes(song_to_musicxml(song))
+        (folder / "lyrics.txt").write_text(lyrics, encoding="utf-8")
+        (folder / "lyrics.lrc").write_text(lyrics_lrc(song), encoding="utf-8")
         mp3.wait()
     except BaseException:
-        if mp3 is not None:
-            mp3.cancel()
+        mp3.cancel()
         raise
     marker.tag(mp3.path, master=True, lyrics=lyrics)
     marker.sign(mp3.path, master=True)

@@ -3,7 +3,8 @@
 Each source stem is brought to a reference level first, so a style's
 `gain_db` means the same thing whatever the SoundFont or singer produced;
 then high-pass, tone, compression, pan and reverb. The processed stems are
-what `stems/` holds: summed, they are the mix the master is made from.
+what `stems/` holds (see troubadour.render.session): summed, they are the
+mix the master is made from.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import numpy as np
 from troubadour.song import PartMix
 
 REFERENCE_RMS_DB = -20.0  # level of every stem's active parts before its fader
-MIX_PEAK_DB = -3.0  # the summed mix is trimmed to peak here (headroom for mastering)
 
 
 def active_rms_db(audio: np.ndarray, sample_rate: int) -> float:
@@ -103,23 +103,3 @@ def stem_kind(name: str, is_drums: bool = False) -> str:
     if name == "bass":
         return "bass"
     return "instrument"
-
-
-def mix_stems(stems: dict[str, np.ndarray]) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Sum processed stems; trim all stems equally so the mix peaks at MIX_PEAK_DB.
-
-    The stems are trimmed in place and still sum exactly to the returned mix.
-    """
-    length = max(a.shape[1] for a in stems.values())
-    for name, audio in stems.items():
-        if audio.shape[1] < length:
-            stems[name] = np.pad(audio, ((0, 0), (0, length - audio.shape[1])))
-    mix = np.zeros((2, length), np.float32)
-    for audio in stems.values():
-        mix += audio
-    peak = float(np.abs(mix).max())
-    trim = np.float32(10 ** (MIX_PEAK_DB / 20.0) / peak) if peak > 0 else np.float32(1.0)
-    for audio in stems.values():
-        audio *= trim
-    mix *= trim
-    return stems, mix

@@ -130,9 +130,13 @@ def _choke_limits(part: Part, starts: list[int]) -> list[int | None]:
     return limits
 
 
-def render_parts(parts: list[Part], *, seconds_per_beat: float, total_samples: int, sample_rate: int,
-                 soundfont: Path, workers: int = 2) -> dict[str, np.ndarray]:
-    """Render every part to a stereo float32 array of shape (2, total_samples)."""
+def iter_parts(parts: list[Part], *, seconds_per_beat: float, total_samples: int, sample_rate: int,
+               soundfont: Path, workers: int = 2):
+    """Render every part; yields (name, audio) as each part is placed, in part order.
+
+    audio is float32 of shape (1, total_samples) when every note the part
+    plays is mono in the SoundFont, else (2, total_samples).
+    """
     placements: dict[str, list[tuple[NoteKey, int, float, int | None]]] = {}
     unique: dict[NoteKey, None] = {}
     for part in parts:
@@ -145,26 +149,38 @@ def render_parts(parts: list[Part], *, seconds_per_beat: float, total_samples: i
             unique[key] = None
         placements[part.name] = entries
     rendered = render_notes(list(unique), soundfont=soundfont, sample_rate=sample_rate, workers=workers)
+    mono = {}
+    for key, audio in rendered.items():  # most GM samples are mono: keep one channel of those
+        mono[key] = bool(np.array_equal(audio[0], audio[1]))
+        if mono[key]:
+            rendered[key] = audio[:1].copy()
     fade = int(CHOKE_FADE_S * sample_rate)
     ramp = np.linspace(1.0, 0.0, fade, dtype=np.float32)
 
-    def place(name: str) -> tuple[str, np.ndarray]:
-        out = np.zeros((2, total_samples), np.float32)
-        for key, start, gain, limit in placements[name]:
+    def place(name: str) -> np.ndarray:
+        entries = placements[name]
+        channels = 1 if all(mono[key] for key, *_ in entries) else 2
+        out = np.zeros((channels, total_samples), np.float32)
+        for key, start, gain, limit in entries:
             if start >= total_samples:
                 continue
             audio = rendered[key]
             length = min(audio.shape[1], total_samples - start)
             if limit is not None and limit + fade < length:
                 length = limit + fade
-                tail = audio[:, limit:length] * ramp  # damped by the next strike
-                out[:, start + limit:start + length] += tail * np.float32(gain)
-                length = limit
-            out[:, start:start + length] += audio[:, :length] * np.float32(gain)
-        return name, out
+                out[:, start + limit:start + length] += audio[:, limit:length] * (ramp * np.float32(gain))
+                length = limit  # damped by the next strike
+            out[:, start:start + length] += audio[:, :length] * np.float32(gain)  # mono notes add to both
+        return out
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        return dict(pool.map(place, placements))
+        for name, future in [(name, pool.submit(place, name)) for name in placements]:
+            yield name, future.result()
+
+
+def render_parts(parts: list[Part], **options) -> dict[str, np.ndarray]:
+    """All parts at once: {name: audio} (see :func:`iter_parts`)."""
+    return dict(iter_parts(parts, **options))
 
 
 def render_notes(keys: list[NoteKey], *, soundfont: Path, sample_rate: int, workers: int = 2) -> dict[NoteKey, np.ndarray]:
