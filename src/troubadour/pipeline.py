@@ -158,7 +158,6 @@ def _report(song: Song, mastered, notes: list[str], cache: AudioCache) -> dict:
         "time_signature": list(song.time_signature),
         "duration_s": round(mastered.audio.shape[1] / song.sample_rate, 3),
         "sample_rate": song.sample_rate,
-        "loudness": mastered.report.as_dict(),
         "master_gain_db": round(mastered.gain_db, 2),
         "limiter_max_reduction_db": round(mastered.max_reduction_db, 2),
         "stems": song.stem_names(),

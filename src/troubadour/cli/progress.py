@@ -6,7 +6,7 @@ import sys
 
 STAGE_LABELS = {
     "write": "writing lyrics", "compose": "composing", "arrange": "arranging", "perform": "performing (vocals + instruments)",
-    "mix": "mixing, marking and writing stems", "master": "mastering", "export": "writing the master files",
+    "mix": "mixing", "master": "mastering", "export": "marking, signing and writing files",
 }
 
 

@@ -9,28 +9,37 @@ import numpy as np
 import soundfile as sf
 
 
-def write_wav(path: Path, audio: np.ndarray, sample_rate: int, *, chunks: bytes = b"") -> None:
-    """Write float audio (channels, samples) in [-1, 1] as 24-bit PCM WAV.
+def wav_bytes(audio: np.ndarray, sample_rate: int, *, chunks: bytes = b"") -> bytearray:
+    """A 24-bit PCM WAV file's bytes from float audio (channels, samples) in [-1, 1].
 
     chunks : extra RIFF chunks (e.g. LIST/INFO and id3 tags) placed before
         the audio data, so tagging needs no second pass over the file.
     """
     channels, frames = audio.shape
     data_bytes = frames * channels * 3
+    if 4 + 24 + len(chunks) + 8 + data_bytes > 0xFFFFFFFF:
+        from troubadour.errors import OutputError
+
+        raise OutputError(f"{frames / sample_rate / 3600:.1f} hours of audio do not fit in a WAV file")
     header = struct.pack("<4sI4s", b"RIFF", 4 + 24 + len(chunks) + 8 + data_bytes + (data_bytes & 1), b"WAVE")
     header += struct.pack("<4sIHHIIHH", b"fmt ", 16, 1, channels, sample_rate, sample_rate * channels * 3, channels * 3, 24)
-    if header.__len__() + len(chunks) + 8 + data_bytes > 0xFFFFFFFF:
-        sf.write(str(path), np.clip(audio, -1.0, 1.0).T, sample_rate, subtype="PCM_24", format="RF64")
-        return
+    header += chunks + struct.pack("<4sI", b"data", data_bytes)
+    out = bytearray(len(header) + data_bytes + (data_bytes & 1))
+    out[: len(header)] = header
+    body = np.frombuffer(out, dtype=np.uint8, count=data_bytes, offset=len(header)).reshape(-1, 3)
+    step = 1 << 18
+    for start in range(0, frames, step):  # in blocks: no full-size integer copy of the song
+        block = np.clip(audio[:, start:start + step].T, -1.0, 1.0) * np.float32(8388607.0)
+        ints = np.rint(block).astype("<i4").reshape(-1)
+        rows = slice(start * channels, start * channels + ints.size)
+        body[rows] = ints.view(np.uint8).reshape(-1, 4)[:, :3]
+    return out
+
+
+def write_wav(path: Path, audio: np.ndarray, sample_rate: int, *, chunks: bytes = b"") -> None:
+    """Write float audio (channels, samples) in [-1, 1] as a 24-bit PCM WAV file (see :func:`wav_bytes`)."""
     with open(path, "wb") as handle:
-        handle.write(header + chunks + struct.pack("<4sI", b"data", data_bytes))
-        step = 1 << 18
-        for start in range(0, frames, step):  # in blocks: no full-size integer copy of the song
-            block = np.clip(audio[:, start:start + step].T, -1.0, 1.0) * 8388607.0
-            ints = np.rint(block).astype("<i4").reshape(-1)
-            handle.write(ints.view(np.uint8).reshape(-1, 4)[:, :3].tobytes())
-        if data_bytes & 1:
-            handle.write(b"\0")
+        handle.write(wav_bytes(audio, sample_rate, chunks=chunks))
 
 
 class Mp3Job:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from troubadour.export.audio import Mp3Job, write_wav
+from troubadour.export.audio import Mp3Job, wav_bytes
 from troubadour.export.lyrics import lyrics_lrc, lyrics_txt
 from troubadour.export.midi import song_to_midi_bytes
 from troubadour.export.musicxml import song_to_musicxml
@@ -27,10 +27,8 @@ def json_bytes(data: dict) -> bytes:
 def write_stem(folder: Path, name: str, audio: np.ndarray, *, marker: Marker, sample_rate: int) -> None:
     """stems/<name>.wav: marked, tagged and signed."""
     path = folder / "stems" / f"{name}.wav"
-    marked = marker.mark(audio)
-    write_wav(path, marked, sample_rate, chunks=marker.wav_chunks(path, master=False))
-    del marked
-    marker.sign(path, master=False)
+    data = wav_bytes(marker.mark(audio), sample_rate, chunks=marker.wav_chunks(path, master=False))
+    marker.sign(path, master=False, data=data)  # writes the signed file straight from memory
 
 
 def write_master_files(song: Song, folder: Path, master: np.ndarray, *, marker: Marker, report: dict) -> None:
@@ -41,12 +39,13 @@ def write_master_files(song: Song, folder: Path, master: np.ndarray, *, marker: 
     mp3 = Mp3Job(marked, sr, folder / "master.mp3")
     try:
         wav = folder / "master.wav"
-        write_wav(wav, marked, sr, chunks=marker.wav_chunks(wav, master=True, lyrics=lyrics))
+        data = wav_bytes(marked, sr, chunks=marker.wav_chunks(wav, master=True, lyrics=lyrics))
         report["loudness"] = measure(marked, sr).as_dict()
         report["duration_s"] = round(marked.shape[1] / sr, 3)
         report["marks"] = marker.record
         del marked
-        marker.sign(wav, master=True)
+        marker.sign(wav, master=True, data=data)
+        del data
         (folder / "song.json").write_text(song_to_json(song), encoding="utf-8")
         (folder / "song.mid").write_bytes(song_to_midi_bytes(song))
         (folder / "lead_sheet.musicxml").write_bytes(song_to_musicxml(song))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-from troubadour.mix.loudness import LoudnessReport, k_weighted, lufs_of_weighted, measure, oversampled_peaks
+from troubadour.mix.loudness import k_weighted, lufs_of_weighted, oversampled_peaks
 
 CEILING_MARGIN_DB = 0.3  # the limiter aims this far under the ceiling: meters differ slightly
 _DECIMATE = 32  # the gain envelope is computed on blocks of 32 samples (0.7 ms), then interpolated
@@ -22,8 +22,13 @@ _DECIMATE = 32  # the gain envelope is computed on blocks of 32 samples (0.7 ms)
 
 @dataclass
 class MasterResult:
-    audio: np.ndarray  # (2, samples) float32
-    report: LoudnessReport
+    """The master (2, samples) float32, with the make-up gain and the deepest limiting applied.
+
+    Measure it with :func:`troubadour.mix.loudness.measure` once it is final
+    (after the watermark).
+    """
+
+    audio: np.ndarray
     gain_db: float
     max_reduction_db: float
 
@@ -93,7 +98,7 @@ def master(mix: np.ndarray, sample_rate: int, *, target_lufs: float = -14.0, cei
     loudness = lufs_of_weighted(weighted, sample_rate)
     if not np.isfinite(loudness):
         silent = np.zeros_like(audio)
-        return MasterResult(silent, measure(silent, sample_rate), 0.0, 0.0)
+        return MasterResult(silent, 0.0, 0.0)
     gain_db = target_lufs - loudness
     # Peaks only matter where, after make-up gain, they come near the ceiling.
     peaks = oversampled_peaks(audio, floor=ceiling * 10 ** (-(gain_db + 9.0) / 20.0))
@@ -109,8 +114,7 @@ def master(mix: np.ndarray, sample_rate: int, *, target_lufs: float = -14.0, cei
     g = np.float32(10 ** (gain_db / 20.0))
     envelope = limiter_envelope(peaks * g, ceiling, sample_rate)
     out = audio * (envelope * g)[None, :]
-    report = measure(out, sample_rate)
-    return MasterResult(out, report, float(gain_db), float(-20 * np.log10(max(envelope.min(), 1e-9))))
+    return MasterResult(out, float(gain_db), float(-20 * np.log10(max(envelope.min(), 1e-9))))
 
 
 def _fade_tail(audio: np.ndarray, sample_rate: int, fade_out_s: float) -> np.ndarray:

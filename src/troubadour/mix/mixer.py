@@ -48,9 +48,9 @@ def process_stem(audio: np.ndarray, sample_rate: int, settings: PartMix, *, kind
 
     kind : "vocal", "drums", "bass" or "instrument" (chooses tone, dynamics, room)
 
-    Mono sources are processed in mono and panned after, at half the cost;
-    the lead vocal gets a stereo reverb, panned instruments a reverb that
-    follows them.
+    Mono sources are processed in mono and panned after, at half the cost.
+    The lead vocal gets a stereo reverb; an instrument's reverb is fed from
+    its mid (mono) signal and follows its pan, which costs half a stereo one.
     """
     from pedalboard import Compressor, HighpassFilter, Pedalboard, PeakFilter, Reverb
 
@@ -61,8 +61,8 @@ def process_stem(audio: np.ndarray, sample_rate: int, settings: PartMix, *, kind
     if not np.isfinite(level):
         return np.zeros((2, audio.shape[1]), np.float32)
     mono = _is_mono(audio)
-    source = audio[:1] if mono else audio
-    source = source * np.float32(10 ** ((REFERENCE_RMS_DB - level + settings.gain_db) / 20.0))
+    gain = np.float32(10 ** ((REFERENCE_RMS_DB - level + settings.gain_db) / 20.0))
+    source = audio[:1] * gain if mono else audio * gain
     chain = []
     if settings.highpass_hz > 0:
         chain.append(HighpassFilter(cutoff_frequency_hz=settings.highpass_hz))
@@ -75,24 +75,28 @@ def process_stem(audio: np.ndarray, sample_rate: int, settings: PartMix, *, kind
         ratio, threshold = {"vocal": (3.0, -24.0), "drums": (2.5, -20.0), "bass": (3.0, -24.0)}.get(kind, (2.0, -22.0))
         threshold += settings.gain_db  # the threshold follows the fader set above
         chain.append(Compressor(threshold_db=threshold, ratio=ratio, attack_ms=8.0, release_ms=120.0))
-    stereo_reverb = kind == "vocal" or not mono
-    room = {"vocal": 0.55, "drums": 0.35}.get(kind, 0.5)
-    reverb = Reverb(room_size=room, damping=0.5, wet_level=settings.reverb, dry_level=1.0 - 0.4 * settings.reverb,
-                    width=1.0) if settings.reverb > 0 else None
-    if reverb is not None and not stereo_reverb:
-        chain.append(reverb)
     if chain:
         source = Pedalboard(chain)(source, sample_rate)
     left, right = pan_gains(settings.pan)
+    stereo = np.empty((2, source.shape[1]), np.float32)
     if mono:
-        stereo = np.empty((2, source.shape[1]), np.float32)
         np.multiply(source[0], np.float32(left), out=stereo[0])
         np.multiply(source[0], np.float32(right), out=stereo[1])
     else:  # a stereo source is balanced, not collapsed
-        stereo = source * np.array([[left], [right]], np.float32) * np.float32(np.sqrt(2))
-    if reverb is not None and stereo_reverb:
-        stereo = reverb(stereo, sample_rate)
-    return stereo.astype(np.float32, copy=False)
+        np.multiply(source[0], np.float32(left * np.sqrt(2)), out=stereo[0])
+        np.multiply(source[1], np.float32(right * np.sqrt(2)), out=stereo[1])
+    if settings.reverb > 0:
+        room = {"vocal": 0.55, "drums": 0.35}.get(kind, 0.5)
+        if kind == "vocal":
+            stereo = Reverb(room_size=room, damping=0.5, wet_level=settings.reverb, dry_level=1.0 - 0.4 * settings.reverb,
+                            width=1.0)(stereo, sample_rate)
+        else:
+            send = source[:1] if mono else (0.5 * (source[0] + source[1]))[None, :]
+            wet = Reverb(room_size=room, damping=0.5, wet_level=1.0, dry_level=0.0)(send, sample_rate)[0]
+            stereo *= np.float32(1.0 - 0.4 * settings.reverb)
+            stereo[0] += wet * np.float32(settings.reverb * left)
+            stereo[1] += wet * np.float32(settings.reverb * right)
+    return stereo
 
 
 def stem_kind(name: str, is_drums: bool = False) -> str:

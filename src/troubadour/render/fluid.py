@@ -150,10 +150,11 @@ def iter_parts(parts: list[Part], *, seconds_per_beat: float, total_samples: int
         placements[part.name] = entries
     rendered = render_notes(list(unique), soundfont=soundfont, sample_rate=sample_rate, workers=workers)
     mono = {}
-    for key, audio in rendered.items():  # most GM samples are mono: keep one channel of those
-        mono[key] = bool(np.array_equal(audio[0], audio[1]))
+    for key, audio in rendered.items():  # most GM samples are mono (or nearly): keep one channel of those
+        mid, side = audio[0] + audio[1], audio[0] - audio[1]
+        mono[key] = float(np.dot(side, side)) <= 1e-4 * float(np.dot(mid, mid))
         if mono[key]:
-            rendered[key] = audio[:1].copy()
+            rendered[key] = (0.5 * mid)[None, :]
     fade = int(CHOKE_FADE_S * sample_rate)
     ramp = np.linspace(1.0, 0.0, fade, dtype=np.float32)
 

@@ -174,6 +174,8 @@ class VocalJob:
         batches = {name: _split([p for p in score.phrases if p.notes], processes)
                    for name, (score, _, _) in scores.items()}
         if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
+            import troubadour.voice.singer  # noqa: F401  (imported once here, inherited by the workers)
+
             self._pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"))
         for name, (score, seed, kind) in scores.items():
             if self._pool is not None:

@@ -25,29 +25,52 @@ from troubadour.render.perform import VocalJob, render_instruments, total_sample
 from troubadour.song import Song
 from troubadour.trust.stage import Marker
 
-# Every stem is written this far under its mix level: stems stay clear of 0 dBFS
-# in 24-bit files, and the sum is exact in any order (integers on the bus).
+# Every stem is written this far under its mix level, so stems stay clear of
+# 0 dBFS in 24-bit files (the master's gain makes it up).
 STEM_TRIM_DB = -9.0
-_BUS_SCALE = float(2**23)  # the bus holds 24-bit sample values
 
 
 class MixBus:
-    """Sums stems exactly and order-independently: each stem is quantised to 24 bits and added as integers."""
+    """Sums stems in a fixed order (their index), whatever order they finish in.
+
+    Float addition is not associative: adding in completion order would make
+    the mix, and so the master, differ in its last bits from run to run.
+    A stem that finishes early waits for its turn (at most a few do).
+    """
 
     def __init__(self, length: int) -> None:
-        self._total = np.zeros((2, length), np.int32)
-        self._lock = threading.Lock()
+        self._total = np.zeros((2, length), np.float32)
+        self._turn = 0
+        self._ready = threading.Condition()
         self.clipped: list[str] = []
 
-    def add(self, name: str, stem: np.ndarray) -> None:
+    def add(self, index: int, name: str, stem: np.ndarray) -> None:
         if float(np.abs(stem).max()) > 1.0:
             self.clipped.append(name)
-        quantised = np.rint(np.clip(stem, -1.0, 1.0) * _BUS_SCALE).astype(np.int32)
-        with self._lock:
-            self._total += quantised
+        with self._ready:
+            self._ready.wait_for(lambda: self._turn == index)
+            self._total += stem
+            self._turn += 1
+            self._ready.notify_all()
+
+    def wait_for(self, count: int, jobs: list) -> None:
+        """Until `count` stems are on the bus (or a stem job fails: its error is raised)."""
+        with self._ready:
+            while self._turn < count:
+                self._ready.wait(timeout=0.1)
+                for job in jobs:
+                    if job.done() and job.exception() is not None:
+                        raise job.exception()
+
+    def skip(self, index: int) -> None:
+        """A stem that failed: let the others through (the render fails anyway)."""
+        with self._ready:
+            self._ready.wait_for(lambda: self._turn == index)
+            self._turn += 1
+            self._ready.notify_all()
 
     def mix(self) -> np.ndarray:
-        return self._total.astype(np.float32) / np.float32(_BUS_SCALE)
+        return self._total
 
 
 class RenderSession:
@@ -63,50 +86,69 @@ class RenderSession:
         self.marker = Marker(song)
         self._drums = {p.name for p in song.parts if p.is_drums}
 
-    def _stem(self, bus: MixBus, name: str, raw: np.ndarray) -> None:
+    def _stem(self, bus: MixBus, index: int, name: str, raw: np.ndarray) -> None:
         sr = self.song.sample_rate
-        stem = process_stem(raw, sr, self.song.mix_for(name), kind=stem_kind(name, name in self._drums))
+        try:
+            stem = process_stem(raw, sr, self.song.mix_for(name), kind=stem_kind(name, name in self._drums))
+        except BaseException:
+            bus.skip(index)
+            raise
         del raw
         stem *= np.float32(10 ** (STEM_TRIM_DB / 20.0))
-        bus.add(name, stem)
+        bus.add(index, name, stem)
         write_stem(self.folder, name, stem, marker=self.marker, sample_rate=sr)
 
     def run(self, report: Callable[[MasterResult], dict]) -> dict:
-        """Render everything into the folder; `report` builds the report from the master result."""
+        """Render everything into the folder; `report` builds the report from the master result.
+
+        The master is made as soon as every stem is on the mix bus, while the
+        stems are still being marked, written and signed in the pool.
+        """
         song = self.song
         (self.folder / "stems").mkdir()
         bus = MixBus(total_samples(song))
-        start = time.perf_counter()
-        self.progress("perform", "start")
+        clock = _Clock(self.seconds, self.progress)
+        clock.begin("perform")
         vocals = VocalJob(song, self.cache, processes=self.workers)  # forks before any thread starts
         self.notes += vocals.notes
         try:
             with ThreadPoolExecutor(max_workers=self.workers) as pool:
-                jobs = [pool.submit(self._stem, bus, name, audio)
-                        for name, audio in render_instruments(song, self.cache, workers=self.workers)]
-                jobs += [pool.submit(self._stem, bus, name, audio) for name, audio in vocals.stems()]
-                self.seconds["perform"] = round(time.perf_counter() - start, 3)
-                self.progress("perform", "done")
-                self.progress("mix", "start")
-                for job in jobs:
+                jobs = []
+                for source in (render_instruments(song, self.cache, workers=self.workers), vocals.stems()):
+                    for name, audio in source:  # stems enter the bus in this order
+                        jobs.append(pool.submit(self._stem, bus, len(jobs), name, audio))
+                clock.end("perform")
+                clock.begin("mix")
+                bus.wait_for(len(jobs), jobs)
+                clock.end("mix")
+                if bus.clipped:
+                    self.notes.append(f"stems {', '.join(bus.clipped)} exceeded full scale and were clipped in their files")
+                clock.begin("master")
+                mastered = master(bus.mix(), song.sample_rate, target_lufs=song.master.target_lufs,
+                                  ceiling_dbtp=song.master.ceiling_dbtp)
+                del bus
+                clock.end("master")
+                clock.begin("export")
+                result = report(mastered)
+                write_master_files(song, self.folder, mastered.audio, marker=self.marker, report=result)
+                for job in jobs:  # the stems' files
                     job.result()
+                clock.end("export")
         finally:
             vocals.close()
-        self.seconds["mix"] = round(time.perf_counter() - start - self.seconds["perform"], 3)
-        self.progress("mix", "done")
-        if bus.clipped:
-            self.notes.append(f"stems {', '.join(bus.clipped)} exceeded full scale and were clipped in their files")
-        self.progress("master", "start")
-        begun = time.perf_counter()
-        mastered = master(bus.mix(), song.sample_rate, target_lufs=song.master.target_lufs,
-                          ceiling_dbtp=song.master.ceiling_dbtp)
-        del bus
-        self.seconds["master"] = round(time.perf_counter() - begun, 3)
-        self.progress("master", "done")
-        self.progress("export", "start")
-        begun = time.perf_counter()
-        result = report(mastered)
-        write_master_files(song, self.folder, mastered.audio, marker=self.marker, report=result)
-        self.seconds["export"] = round(time.perf_counter() - begun, 3)
-        self.progress("export", "done")
         return result
+
+
+class _Clock:
+    """Wall-clock spans of the stages, reported as they happen."""
+
+    def __init__(self, seconds: dict[str, float], progress: Callable[[str, str], None]) -> None:
+        self.seconds, self.progress, self._started = seconds, progress, {}
+
+    def begin(self, stage: str) -> None:
+        self._started[stage] = time.perf_counter()
+        self.progress(stage, "start")
+
+    def end(self, stage: str) -> None:
+        self.seconds[stage] = round(time.perf_counter() - self._started[stage], 3)
+        self.progress(stage, "done")

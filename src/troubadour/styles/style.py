@@ -52,6 +52,7 @@ class StyleMix(_Strict):
     pan: float = Field(default=0.0, ge=-1, le=1)
     reverb: float = Field(default=0.15, ge=0, le=1)
     highpass_hz: float = Field(default=40.0, ge=0, le=2000)
+    compress: bool = True
 
 
 class Style(_Strict):

@@ -16,7 +16,7 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from troubadour.errors import DependencyError, InputError, OutputError
 from troubadour.trust import keys as trust_keys
@@ -97,6 +97,7 @@ def sign_file(
     watermark: dict | None = None,
     extra: dict | None = None,
     credentials: trust_keys.SigningCredentials | None = None,
+    source: BinaryIO | None = None,
 ) -> dict:
     """Embed a signed C2PA manifest in a WAV/MP3/FLAC/M4A file, in place and atomically.
 
@@ -110,6 +111,9 @@ def sign_file(
         Watermark facts to record (e.g. ``{"payload": "9a1ab88e", "key": "troubadour-public"}``).
     credentials : SigningCredentials, optional
         Defaults to :func:`troubadour.trust.keys.signing_credentials`.
+    source : binary stream, optional
+        The unsigned file's bytes, when they are in memory: `path` is then
+        written (signed) without writing and re-reading an unsigned copy.
 
     Returns
     -------
@@ -124,7 +128,7 @@ def sign_file(
             f"cannot embed content credentials in {target.suffix or 'extensionless'!r} files; "
             f"use one of {', '.join(sorted(MIME_BY_SUFFIX))}"
         )
-    if not target.is_file():
+    if source is None and not target.is_file():
         raise InputError(f"cannot sign {str(target)!r}: no such file")
     creds = credentials or trust_keys.signing_credentials()
     definition = manifest_definition(
@@ -138,8 +142,12 @@ def sign_file(
             signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(creds.alg, creds.cert_chain_pem, creds.private_key_pem, creds.tsa_url))
         except c2pa.C2paError as exc:
             raise InputError(f"the C2PA signing certificate or key was rejected ({exc}); see docs/trust.md") from exc
-        with signer, c2pa.Builder(definition) as builder, open(target, "rb") as src, open(tmp, "w+b") as dst:
-            builder.sign(signer, mime, src, dst)
+        with signer, c2pa.Builder(definition) as builder, open(tmp, "w+b") as dst:
+            if source is not None:
+                builder.sign(signer, mime, source, dst)
+            else:
+                with open(target, "rb") as src:
+                    builder.sign(signer, mime, src, dst)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except c2pa.C2paError as exc:

@@ -70,10 +70,17 @@ class Marker:
 
         write_disclosure_tags(path, **self.describe(path, master=master), lyrics=lyrics if master else None)
 
-    def sign(self, path: Path, *, master: bool) -> None:
-        """A signed C2PA manifest (AI-generated, software, voice, title, watermark) in the file."""
+    def sign(self, path: Path, *, master: bool, data: bytes | bytearray | None = None) -> None:
+        """A signed C2PA manifest (AI-generated, software, voice, title, watermark) in the file.
+
+        data : the unsigned file's bytes, if in memory: the signed file is then
+            written straight from them.
+        """
+        import io
+
         from troubadour.trust.credentials import sign_file
 
         facts = self.describe(path, master=master)
         sign_file(path, title=facts["title"], voice=facts["voice"], software=SOFTWARE, version=__version__,
-                  author=self.song.artist, watermark={"payload": f"{self.payload:08x}", "key": self.key_name})
+                  author=self.song.artist, watermark={"payload": f"{self.payload:08x}", "key": self.key_name},
+                  source=io.BytesIO(data) if data is not None else None)
