@@ -66,7 +66,7 @@ def test_shuffle_styles_swing_their_offbeats():
 
 
 def test_a_broken_style_file_is_reported(monkeypatch):
-    data = yaml.safe_load((style_module.resources.files("troubadour.styles") / "data" / "country.yaml").read_text())
+    data = yaml.safe_load(style_module._style_files()["country"])
     data["grooves"]["mid"]["kick"] = "x..x"
     monkeypatch.setattr(style_module, "_style_files", lambda: {"broken": yaml.safe_dump(data)})
     load_style.cache_clear()
@@ -78,7 +78,7 @@ def test_a_broken_style_file_is_reported(monkeypatch):
 
 
 def test_the_schema_refuses_drums_off_channel_ten():
-    data = yaml.safe_load((style_module.resources.files("troubadour.styles") / "data" / "pop.yaml").read_text())
+    data = yaml.safe_load(style_module._style_files()["pop"])
     data["parts"][0]["channel"] = 3
     with pytest.raises(Exception, match="channel 10"):
         Style.model_validate(data)

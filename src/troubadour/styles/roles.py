@@ -146,17 +146,22 @@ def guitar_voicing(chord: ChordInfo, octave: int) -> list[int]:
     return sorted(set(voicing))[:6]
 
 
+def _hits(bar: Bar, pattern: str, last_hit: str):
+    """(step, symbol, beat, end beat) of each hit of a bar's pattern; the song's last bar is one long hit."""
+    if bar.song_last:
+        yield 0, last_hit, bar.start, bar.start + bar.beats * 2
+        return
+    hits = [(i, ch) for i, ch in enumerate(pattern) if ch != "."]
+    for n, (step, ch) in enumerate(hits):
+        end_step = hits[n + 1][0] if n + 1 < len(hits) else len(pattern)
+        yield step, ch, bar.start + step * STEP, bar.start + end_step * STEP
+
+
 def strum(bars: list[Bar], style: Style, track: ChordTrack, part: StylePart, spb: float) -> list[Note]:
     notes: list[Note] = []
     spread = 0.012 / spb  # 12 ms between strings, in beats
     for bar in bars:
-        pattern = style.strum[bar.level] if not bar.song_last else "D" + "." * (len(style.strum[bar.level]) - 1)
-        hits = [(i, ch) for i, ch in enumerate(pattern) if ch != "."]
-        for n, (step, ch) in enumerate(hits):
-            beat = bar.start + step * STEP
-            end = bar.start + (hits[n + 1][0] if n + 1 < len(hits) else len(pattern)) * STEP
-            if bar.song_last:
-                end = bar.start + bar.beats * 2
+        for step, ch, beat, end in _hits(bar, style.strum[bar.level], "D"):
             voicing = guitar_voicing(track.at(beat), part.octave)
             if ch == "U":
                 voicing = list(reversed(voicing[-4:]))
@@ -189,13 +194,7 @@ def comp(bars: list[Bar], style: Style, track: ChordTrack, part: StylePart) -> l
     previous: list[int] | None = None
     center = 12 * (part.octave + 1) + 5
     for bar in bars:
-        pattern = style.comp[bar.level] if not bar.song_last else "x" + "." * (len(style.comp[bar.level]) - 1)
-        hits = [(i, ch) for i, ch in enumerate(pattern) if ch != "."]
-        for n, (step, ch) in enumerate(hits):
-            beat = bar.start + step * STEP
-            end = bar.start + (hits[n + 1][0] if n + 1 < len(hits) else len(pattern)) * STEP
-            if bar.song_last:
-                end = bar.start + bar.beats * 2
+        for step, ch, beat, end in _hits(bar, style.comp[bar.level], "x"):
             chord = track.at(beat)
             voicing = close_voicing(chord, center, previous)
             previous = voicing

@@ -9,13 +9,11 @@ D down, U up). Energies map to 'low', 'mid' and 'high' pattern sets.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from troubadour.errors import DocumentError, InputError, describe_choice
+from troubadour.datafiles import load_model, yaml_files
 from troubadour.music.theory import parse_key, roman_to_symbol
 
 Role = Literal["drums", "bass", "strum", "comp", "pad", "lead", "arp"]
@@ -126,8 +124,7 @@ def _check_steps(where: str, pattern: str, steps: int, allowed: str) -> None:
 
 
 def _style_files() -> dict[str, str]:
-    folder = resources.files("troubadour.styles") / "data"
-    return {entry.name[:-5]: entry.read_text("utf-8") for entry in folder.iterdir() if entry.name.endswith(".yaml")}
+    return yaml_files("troubadour.styles", "data")
 
 
 @lru_cache(maxsize=None)
@@ -137,12 +134,4 @@ def style_names() -> list[str]:
 
 @lru_cache(maxsize=None)
 def load_style(name: str) -> Style:
-    files = _style_files()
-    if name not in files:
-        raise InputError(describe_choice("genre", name, list(files)))
-    try:
-        return Style.model_validate(yaml.safe_load(files[name]))
-    except ValidationError as exc:
-        raise DocumentError(f"style {name!r} is broken: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}") from None
-    except yaml.YAMLError as exc:
-        raise DocumentError(f"style file {name}.yaml is not valid YAML: {exc}") from None
+    return load_model(Style, _style_files(), name, what="genre")

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from troubadour.errors import DocumentError, InputError, describe_choice
+from troubadour.datafiles import load_model, yaml_files
 from troubadour.music.theory import name_to_midi
 
 
@@ -54,8 +51,7 @@ class VoiceProfile(BaseModel):
 
 
 def _profile_files() -> dict[str, str]:
-    folder = resources.files("troubadour.voice") / "profiles"
-    return {entry.name[:-5]: entry.read_text("utf-8") for entry in folder.iterdir() if entry.name.endswith(".yaml")}
+    return yaml_files("troubadour.voice", "profiles")
 
 
 @lru_cache(maxsize=None)
@@ -65,10 +61,4 @@ def voice_names() -> list[str]:
 
 @lru_cache(maxsize=None)
 def load_voice(name: str) -> VoiceProfile:
-    files = _profile_files()
-    if name not in files:
-        raise InputError(describe_choice("voice", name, list(files)))
-    try:
-        return VoiceProfile.model_validate(yaml.safe_load(files[name]))
-    except (ValidationError, yaml.YAMLError) as exc:
-        raise DocumentError(f"voice profile {name!r} is broken: {exc}") from None
+    return load_model(VoiceProfile, _profile_files(), name, what="voice")
