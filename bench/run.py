@@ -4,7 +4,8 @@ Runs the end-to-end song render in a fresh process (wall time, real-time
 factor, peak RSS, per-stage times, cold and warm cache, a one-word lyric
 edit), measures the master with independent meters (pyloudnorm, polyphase
 true peak, librosa beat tracker and chroma key, pYIN on the vocal stem),
-times compose+arrange, then runs each stage's own benchmark module if present.
+times compose+arrange, then runs each stage's own benchmark module
+(styles: tempo and key heard per style; lyrics; singer; trust marks).
 Results go to bench/out/results.json; copy the table into bench/RESULTS.md
 with the commit it was measured on.
 """
@@ -25,14 +26,6 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent
 DEMO_BRIEF = "a gritty country song about walking my own walk, rugged baritone, mid-tempo"
-BRIEFS = [
-    ("country", "a gritty country song about walking my own walk, rugged baritone, mid-tempo"),
-    ("folk", "a folk song about a river town"),
-    ("pop", "an upbeat pop song about summer nights in the city"),
-    ("rock", "a fast rock song about breaking out of a small town"),
-    ("ballad", "a slow sad ballad about a lighthouse keeper"),
-    ("waltz", "a country waltz about dancing with my grandmother"),
-]
 
 
 def _run_make(args: list[str], env: dict) -> tuple[float, int, dict]:
@@ -105,18 +98,6 @@ def measure_master(out: Path) -> dict:
     }
 
 
-def genres(work: Path) -> list[dict]:
-    """Tempo, key and loudness heard in one song per style."""
-    env = {**os.environ, "TROUBADOUR_CACHE_DIR": str(work / "cache")}
-    rows = []
-    for genre, brief in BRIEFS:
-        out = work / f"genre-{genre}"
-        wall, _, report = _run_make(["make", brief, "--genre", genre, "--seed", "1", "-o", str(out)], env)
-        quality = measure_master(out)
-        rows.append({"genre": genre, "wall_seconds": round(wall, 2), "song_seconds": report["duration_s"], **quality})
-    return rows
-
-
 def compose_speed() -> dict:
     from troubadour.pipeline import create_song
 
@@ -137,13 +118,9 @@ def main() -> dict:
         print("end to end ...", flush=True)
         results["end_to_end"] = end_to_end(work)
         print(json.dumps(results["end_to_end"], indent=1), flush=True)
-        print("styles ...", flush=True)
-        results["genres"] = genres(work)
-        for row in results["genres"]:
-            print(row, flush=True)
     results["compose"] = compose_speed()
     print(results["compose"])
-    for module in ("bench_lyrics", "bench_singer", "bench_trust"):
+    for module in ("bench_styles", "bench_lyrics", "bench_singer", "bench_trust"):
         if (ROOT / f"{module}.py").exists():
             print(f"{module} ...", flush=True)
             results[module] = importlib.import_module(module).main()

@@ -39,7 +39,9 @@ def build_harmony(form: list[FormSection], *, key: Key, style: Style, beats_per_
         next_kind = form[index + 1].kind if index + 1 < len(form) else None
         _cadence(bars, section.kind, next_kind, key, lift=lift)
         for tokens in bars:
-            parts = tokens.split("|")
+            # The dominant as a seventh chord: its seventh is the key's fourth degree, the note that
+            # tells the key from its dominant's key (to a listener and to a chroma key estimate).
+            parts = ["V7" if token == "V" else token for token in tokens.split("|")]
             length = beats_per_bar / len(parts)
             for token in parts:
                 chords.append(Chord(symbol=roman_to_symbol(token, key), start_beat=beat, duration_beats=length))
