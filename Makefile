@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 setup: system $(STAMP)
 
 system:
-	@sh scripts/system-deps.sh
+	@PYTHON=$(PYTHON) sh scripts/system-deps.sh
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)

@@ -10,6 +10,10 @@ for pkg in $PACKAGES; do
     missing="$missing $pkg"
   fi
 done
+# Debian's own Python needs python3-venv to make the project's .venv.
+if ! "${PYTHON:-python3}" -c "import ensurepip, venv" >/dev/null 2>&1; then
+  missing="$missing python3-venv"
+fi
 [ -z "$missing" ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
