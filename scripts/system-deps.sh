@@ -2,7 +2,7 @@
 # Install the Debian/Ubuntu packages troubadour needs, only those that are missing.
 # Idempotent and quick when everything is present (one dpkg-query call).
 set -eu
-PACKAGES="fluidsynth fluid-soundfont-gm ffmpeg sox flite libflite1"
+PACKAGES="${TROUBADOUR_APT_PACKAGES:-fluidsynth fluid-soundfont-gm ffmpeg sox flite libflite1}"
 
 missing=""
 for pkg in $PACKAGES; do
