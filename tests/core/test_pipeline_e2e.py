@@ -134,3 +134,14 @@ def test_every_audio_file_is_marked_and_credentialed(rendered):
         assert credentials["present"] and credentials["valid"] and credentials["ai_generated"], path
         tags = read_tags(path)
         assert "AI" in json.dumps(tags).upper(), path
+
+
+def test_two_fresh_renders_are_identical(short_song, tmp_path):
+    """Same document and seed, nothing cached: the same samples in the master and every stem."""
+    first = render_song(short_song, tmp_path / "a", use_cache=False)
+    second = render_song(short_song, tmp_path / "b", use_cache=False)
+    assert first["cache"]["hits"] == 0 and second["cache"]["hits"] == 0
+    for name in ["master.wav"] + [f"stems/{p.name}" for p in sorted((tmp_path / "a" / "stems").glob("*.wav"))]:
+        a, _ = sf.read(str(tmp_path / "a" / name), dtype="int32")
+        b, _ = sf.read(str(tmp_path / "b" / name), dtype="int32")
+        assert np.array_equal(a, b), name
