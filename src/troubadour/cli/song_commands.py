@@ -109,4 +109,6 @@ def _summary(out: Path, report: dict, *, quiet: bool) -> None:
         f"{loud['integrated_lufs']:.1f} LUFS, {loud['true_peak_dbtp']:.1f} dBTP, "
         f"rendered in {report['total_seconds']:.1f} s"
     )
+    stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.get("stage_seconds", {}).items())
+    typer.echo(f"stages: {stages}")
     typer.echo(f"wrote {out}/ (master.wav, master.mp3, stems/, song.mid, lead_sheet.musicxml, lyrics, song.json)")
