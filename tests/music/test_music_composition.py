@@ -143,3 +143,23 @@ def test_rhythm_puts_stress_on_strong_beats_and_breathes():
 
 def test_function_words_are_light():
     assert {"the", "and", "a", "my"} <= FUNCTION_WORDS
+
+
+def test_chosen_tempos_are_ones_beat_trackers_can_name():
+    """Frame-based trackers (librosa's 512-sample hops at 22.05 kHz) read chosen tempos within 1.5 %,
+    and slow songs at double time too."""
+    from troubadour.music.compose import choose_tempo, trackable
+    from troubadour.styles.style import style_names
+
+    assert not trackable(63) and trackable(64)  # 126 BPM falls between 123.0 and 129.2
+    for name in style_names():
+        style = load_style(name)
+        for pace in ("slow", "mid", "fast"):
+            brief = read_brief(f"a {pace} song about a road")
+            brief.tempo = pace
+            for seed in range(5):
+                bpm = choose_tempo(brief, style, np.random.default_rng(seed))
+                frames = 22050 / 512
+                for heard in [bpm] + ([2 * bpm] if bpm < 90 else []):
+                    grid = 60 * frames / np.round(60 * frames / heard)
+                    assert abs(grid - heard) <= 0.015 * heard, (name, pace, bpm)

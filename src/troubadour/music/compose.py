@@ -14,11 +14,32 @@ from troubadour.styles.style import Style
 from troubadour.voice.profiles import load_voice
 
 
+# Frame-based beat trackers measure tempo in whole frames of onset envelope
+# (librosa's default: 512-sample hops at 22.05 kHz), so they can only answer
+# 60 * rate / (hop * lag) BPM. A song at 63 BPM heard at double time lands
+# between 123.0 and 129.2 and reads as 2.4 % wrong. Chosen tempos are ones such
+# trackers can name to within 1.5 %, and at double time for slow songs.
+_TRACKER_GRIDS = (22050 / 512, 44100 / 512)
+
+
+def trackable(bpm: float, tolerance: float = 0.015) -> bool:
+    """Can frame-based trackers name this tempo (and the octave they may hear instead) within `tolerance`?"""
+    heard = [bpm] + ([2 * bpm] if bpm < 90 else []) + ([bpm / 2] if bpm > 150 else [])
+    for frames_per_second in _TRACKER_GRIDS:
+        for tempo in heard:
+            lag = 60 * frames_per_second / tempo
+            error = min(abs(60 * frames_per_second / whole - tempo) for whole in (np.floor(lag), np.ceil(lag)) if whole > 0)
+            if error > tolerance * tempo:
+                return False
+    return True
+
+
 def choose_tempo(brief: Brief, style: Style, rng: np.random.Generator) -> float:
-    """A whole-number BPM from the style's range for the brief's pace (mid by default)."""
+    """A whole-number BPM from the style's range for the brief's pace (mid by default), one beat trackers can read."""
     pace = brief.tempo or "mid"
     low, high = style.tempo_bpm.get(pace) or style.tempo_bpm["mid"]
-    return float(rng.integers(low, high + 1))
+    candidates = [bpm for bpm in range(low, high + 1) if trackable(bpm)] or list(range(low, high + 1))
+    return float(candidates[int(rng.integers(len(candidates)))])
 
 
 def choose_key(brief: Brief, style: Style, rng: np.random.Generator) -> str:
