@@ -176,7 +176,8 @@ class VocalJob:
         if processes > 1 and "fork" in multiprocessing.get_all_start_methods():
             import troubadour.voice.singer  # noqa: F401  (imported once here, inherited by the workers)
 
-            self._pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_worker_ignores_ctrl_c)
         for name, (score, seed, kind) in scores.items():
             if self._pool is not None:
                 self._futures[name] = [self._pool.submit(_sing_batch, batch, self.voice.name, song.sample_rate, seed,
@@ -200,6 +201,13 @@ class VocalJob:
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
+
+
+def _worker_ignores_ctrl_c() -> None:
+    """Ctrl-C reaches the whole process group; the parent stops the render and the workers with it."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _split(phrases: list[ScorePhrase], parts: int) -> list[list[ScorePhrase]]:
