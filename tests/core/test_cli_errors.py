@@ -126,12 +126,12 @@ def test_ctrl_c_midway_leaves_nothing(tmp_path):
     env = {**os.environ, "TROUBADOUR_CACHE_DIR": str(tmp_path / ".cache")}
     process = subprocess.Popen([sys.executable, "-m", "troubadour", "make", "a country song about a long road",
                                 "-o", str(tmp_path / "out"), "--quiet"], stderr=subprocess.PIPE, text=True,
-                               cwd=tmp_path, env=env)
+                               cwd=tmp_path, env=env, start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline and not any(p.name.startswith(".out.partial") for p in tmp_path.iterdir()):
         time.sleep(0.05)
-    time.sleep(0.3)
-    process.send_signal(signal.SIGINT)
+    time.sleep(1.0)  # into the render: vocal workers are running
+    os.killpg(process.pid, signal.SIGINT)  # a terminal's Ctrl-C reaches the whole process group
     _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
