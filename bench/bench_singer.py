@@ -9,10 +9,14 @@ Per score (bench/singer_scores.py):
 - WER: pocketsphinx (its bundled US English model) on the dry vocal against
   the lyrics; "spoken" is the same words spoken by the voice's speech source;
 - SIG: DNSMOS signal quality (speechmos) of the dry vocal at 16 kHz;
-- RTF: sung seconds / wall seconds for ``sing`` with a cold cache, one thread.
+- RTF: sung seconds / CPU seconds of ``sing`` with a cold cache, one thread
+  (CPU time: wall time is inflated by whatever else runs on the machine; the
+  wall-clock figure is reported too).
 
-Run: ``.venv/bin/python bench/bench_singer.py [--only NAME] [--save DIR]``.
-Timing numbers are noisy when other processes share the CPU.
+Run: ``.venv/bin/python bench/bench_singer.py [--only NAME] [--save DIR]``;
+``--dev N`` sings N random development scores instead (``--held-out N``: the
+held-out set, for the final report only), ``--jobs 2`` in two processes,
+``--set render.VOICED_NOISE=0.2`` changes a module constant (experiments).
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from singer_scores import SCORES, BenchScore, build_score  # noqa: E402
+from singer_scores import SCORES, BenchScore, build_score, random_scores  # noqa: E402
 
 from troubadour.voice import singer  # noqa: E402
 from troubadour.voice.profiles import load_voice  # noqa: E402
@@ -138,26 +142,31 @@ def spoken_reference(bench: BenchScore) -> tuple[np.ndarray, int]:
     return speech.audio, speech.sample_rate
 
 
-def run_score(bench: BenchScore, *, sample_rate: int = 44100, save: Path | None = None) -> dict:
+def run_score(bench: BenchScore, *, sample_rate: int = 44100, save: Path | None = None, pitch: bool = True,
+              spoken: bool = True) -> dict:
     score = build_score(bench)
     voice = load_voice(bench.voice)
     singer._cache.clear()  # cold: speak and analyse every phrase
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     audio = singer.sing(score, voice=voice, sample_rate=sample_rate, seed=0)[0]
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     sung_s = score.duration_s
-    spoken_audio, spoken_rate = spoken_reference(bench)
     hypothesis = transcribe(audio, sample_rate)
-    spoken_hypothesis = transcribe(spoken_audio, spoken_rate)
+    if spoken:
+        spoken_audio, spoken_rate = spoken_reference(bench)
+        spoken_hypothesis = transcribe(spoken_audio, spoken_rate)
+    nan = float("nan")
+    no_pitch = {"in_tune": nan, "median_abs_cents": nan, "voiced": nan, "notes_90_voiced": nan, "notes": 0}
     result = {
         "score": bench.name,
         "voice": bench.voice,
-        **pitch_report(audio, sample_rate, score),
+        **(pitch_report(audio, sample_rate, score) if pitch else no_pitch),
         "wer": word_error_rate(bench.lyrics, hypothesis),
-        "wer_spoken": word_error_rate(bench.lyrics, spoken_hypothesis),
+        "wer_spoken": word_error_rate(bench.lyrics, spoken_hypothesis) if spoken else nan,
         "sig": dnsmos_sig(audio, sample_rate),
-        "sig_spoken": dnsmos_sig(spoken_audio, spoken_rate),
-        "rtf": sung_s / wall,
+        "sig_spoken": dnsmos_sig(spoken_audio, spoken_rate) if spoken else nan,
+        "rtf": sung_s / cpu,
+        "rtf_wall": sung_s / wall,
         "sung_s": sung_s,
         "hypothesis": hypothesis,
         "peak": float(np.abs(audio).max()),
@@ -167,7 +176,8 @@ def run_score(bench: BenchScore, *, sample_rate: int = 44100, save: Path | None 
 
         save.mkdir(parents=True, exist_ok=True)
         sf.write(save / f"{bench.name}.wav", audio, sample_rate)
-        sf.write(save / f"{bench.name}_spoken.wav", spoken_audio, spoken_rate)
+        if spoken:
+            sf.write(save / f"{bench.name}_spoken.wav", spoken_audio, spoken_rate)
     return result
 
 
@@ -184,19 +194,41 @@ def warm_up(voices: set[str]) -> None:
 
 
 def print_table(results: list[dict]) -> None:
-    head = f"{'score':14} {'voice':16} {'in tune':>7} {'voiced':>6} {'≥90%v':>6} {'WER':>5} {'spoken':>6} {'SIG':>5} {'spoken':>6} {'RTF':>6}"
+    head = (f"{'score':14} {'voice':16} {'in tune':>7} {'voiced':>6} {'≥90%v':>6} {'WER':>5} {'spoken':>6} {'SIG':>5} "
+            f"{'spoken':>6} {'RTF cpu':>7}")
     print(head)
     print("-" * len(head))
     for r in results:
         print(f"{r['score']:14} {r['voice']:16} {r['in_tune']:7.0%} {r['voiced']:6.0%} {r['notes_90_voiced']:6.0%} "
-              f"{r['wer']:5.2f} {r['wer_spoken']:6.2f} {r['sig']:5.2f} {r['sig_spoken']:6.2f} {r['rtf']:6.1f}")
+              f"{r['wer']:5.2f} {r['wer_spoken']:6.2f} {r['sig']:5.2f} {r['sig_spoken']:6.2f} {r['rtf']:7.1f}")
     if len(results) > 1:
         mean = {k: float(np.mean([r[k] for r in results])) for k in
                 ("in_tune", "voiced", "notes_90_voiced", "wer", "wer_spoken", "sig", "sig_spoken", "rtf")}
         print("-" * len(head))
         print(f"{'mean':14} {'':16} {mean['in_tune']:7.0%} {mean['voiced']:6.0%} {mean['notes_90_voiced']:6.0%} "
               f"{mean['wer']:5.2f} {mean['wer_spoken']:6.2f} {mean['sig']:5.2f} {mean['sig_spoken']:6.2f} "
-              f"{min(r['rtf'] for r in results):6.1f} (min)")
+              f"{min(r['rtf'] for r in results):7.1f} (min)")
+        wers = [r["wer"] for r in results]
+        print(f"WER sung: mean {np.mean(wers):.3f} ± {np.std(wers) / np.sqrt(len(wers)):.3f} (s.e.), "
+              f"median {np.median(wers):.2f}; SIG min {min(r['sig'] for r in results):.2f}")
+
+
+def _run_one(bench: BenchScore, options: dict) -> dict:
+    return run_score(bench, **options)
+
+
+def _apply_settings(settings: list[str]) -> None:
+    """``module.NAME=value`` -> setattr(troubadour.voice.module, NAME, literal value)."""
+    import ast
+    import importlib
+
+    for item in settings:
+        target, _, value = item.partition("=")
+        module, _, name = target.rpartition(".")
+        mod = importlib.import_module(f"troubadour.voice.{module}")
+        if not hasattr(mod, name):
+            raise SystemExit(f"troubadour.voice.{module} has no {name}")
+        setattr(mod, name, ast.literal_eval(value))
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -206,19 +238,44 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--save", type=Path, help="write the renders here")
     parser.add_argument("--voice", help="sing every score with this voice instead")
     parser.add_argument("--verbose", action="store_true", help="print the transcripts")
+    parser.add_argument("--dev", type=int, metavar="N", help="sing N random development scores")
+    parser.add_argument("--held-out", type=int, metavar="N", help="sing N random held-out scores (final report only)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the random scores")
+    parser.add_argument("--jobs", type=int, default=1, help="processes (RTF stays CPU time of one)")
+    parser.add_argument("--no-pitch", action="store_true", help="skip pYIN (faster)")
+    parser.add_argument("--no-spoken", action="store_true", help="skip the spoken reference")
+    parser.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE",
+                        help="override a troubadour.voice module constant, e.g. render.VOICED_NOISE=0.2")
     args = parser.parse_args(argv)
-    scores = [s for s in SCORES if not args.only or s.name in args.only]
+    if args.dev or args.held_out:
+        scores = random_scores(args.dev or args.held_out, seed=args.seed, held_out=bool(args.held_out))
+    else:
+        scores = list(SCORES)
+    scores = [s for s in scores if not args.only or s.name in args.only]
     if args.voice:
         from dataclasses import replace
 
         scores = [replace(s, voice=args.voice) for s in scores]
+    _apply_settings(args.set)
     warm_up({s.voice for s in scores})
-    results = [run_score(s, save=args.save) for s in scores]
+    options = dict(save=args.save, pitch=not args.no_pitch, spoken=not args.no_spoken)
+    if args.jobs > 1:
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
+            results = pool.starmap(_run_one, [(s, options) for s in scores], chunksize=1)
+    else:
+        results = [run_score(s, **options) for s in scores]
     print_table(results)
     if args.verbose:
         for r in results:
             print(f"{r['score']}: {r['hypothesis']!r}")
     keys = ("in_tune", "voiced", "notes_90_voiced", "wer", "wer_spoken", "sig", "sig_spoken", "rtf")
+    if args.save is not None:
+        import json
+
+        args.save.mkdir(parents=True, exist_ok=True)
+        (args.save / "results.json").write_text(json.dumps(results, indent=1))
     return {"scores": results, "mean": {k: float(np.mean([r[k] for r in results])) for k in keys}}
 
 
