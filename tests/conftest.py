@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -10,11 +12,24 @@ import pytest
 from troubadour.pipeline import create_song
 
 
+def pytest_configure(config):
+    """One numba cache folder per pytest-xdist worker.
+
+    librosa's numba functions are compiled once and cached on disk; two
+    workers writing the same numba cache at once can segfault (numba issues
+    #4807 and #10128; reproduced here with two fresh processes).
+    """
+    worker = getattr(config, "workerinput", {}).get("workerid", "main")
+    folder = str(Path(__file__).resolve().parent.parent / ".cache" / "numba" / worker)
+    os.environ["NUMBA_CACHE_DIR"] = folder
+    numba_config = sys.modules.get("numba.core.config")
+    if numba_config is not None:  # imported already: its settings were read at import
+        numba_config.CACHE_DIR = folder
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _private_folders(tmp_path_factory):
     """Keys, certificates and caches live in temporary folders, never in the real home."""
-    import os
-
     for name in ("TROUBADOUR_CONFIG_DIR", "TROUBADOUR_CACHE_DIR"):
         os.environ.setdefault(name, str(tmp_path_factory.mktemp(name.lower())))
     yield
