@@ -152,16 +152,20 @@ def sing_phrase(phrase: ScorePhrase, *, voice: VoiceProfile, sample_rate: int = 
 NOISE_FLOOR_DBFS = -90.0
 
 
-def sing(score: VocalScore, *, voice: VoiceProfile, sample_rate: int = 44100, seed: int = 0,
-         noise_floor_dbfs: float | None = NOISE_FLOOR_DBFS) -> np.ndarray:
-    """Sing a whole vocal line on a timeline starting at t = 0.
+def render_score(score: VocalScore, *, voice: VoiceProfile, sample_rate: int = 44100,
+                 seed: int = 0) -> list[PhraseRender]:
+    """Every phrase of a vocal line rendered (audio and phoneme timeline), in score order."""
+    return [render_phrase(p, voice=voice, sample_rate=sample_rate, seed=seed) for p in score.phrases if p.notes]
+
+
+def mix_phrases(renders: list[PhraseRender], *, sample_rate: int = 44100, seed: int = 0,
+                noise_floor_dbfs: float | None = NOISE_FLOOR_DBFS) -> np.ndarray:
+    """Rendered phrases placed on a timeline starting at t = 0; float32 of shape (1, samples).
 
     noise_floor_dbfs : RMS of a white noise floor under the line, like a quiet
         studio's (None: digital silence between phrases). Speech recognisers
         and voice-activity detectors misread exact digital silence.
-    Returns float32 audio of shape (1, samples), ending shortly after the last note.
     """
-    renders = [render_phrase(p, voice=voice, sample_rate=sample_rate, seed=seed) for p in score.phrases if p.notes]
     end = max((int(round(r.start_s * sample_rate)) + len(r.audio) for r in renders), default=0)
     out = np.zeros(max(end, 0), np.float32)
     for r in renders:
@@ -174,3 +178,14 @@ def sing(score: VocalScore, *, voice: VoiceProfile, sample_rate: int = 44100, se
         floor = np.random.default_rng([seed & 0xFFFFFFFF, 0x5EED]).standard_normal(len(out))
         out += (10 ** (noise_floor_dbfs / 20) * floor).astype(np.float32)
     return out[None, :]
+
+
+def sing(score: VocalScore, *, voice: VoiceProfile, sample_rate: int = 44100, seed: int = 0,
+         noise_floor_dbfs: float | None = NOISE_FLOOR_DBFS) -> np.ndarray:
+    """Sing a whole vocal line on a timeline starting at t = 0.
+
+    Returns float32 audio of shape (1, samples), ending shortly after the last
+    note (see :func:`mix_phrases` for the noise floor).
+    """
+    renders = render_score(score, voice=voice, sample_rate=sample_rate, seed=seed)
+    return mix_phrases(renders, sample_rate=sample_rate, seed=seed, noise_floor_dbfs=noise_floor_dbfs)
