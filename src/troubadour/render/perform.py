@@ -26,7 +26,7 @@ from troubadour.render.fluid import iter_parts
 from troubadour.render.soundfont import find_soundfont
 from troubadour.song import Part, Song, content_hash
 from troubadour.voice.profiles import VoiceProfile, load_voice
-from troubadour.voice.score import ScorePhrase, VocalScore, song_vocal_score
+from troubadour.voice.score import ScorePhrase, VocalScore, fit_to_voice, song_vocal_score, transpose
 
 RENDERER_VERSION = "fluid-notes-2"
 TAIL_S = 2.5  # the last chord rings and the reverb decays after the last bar
@@ -67,25 +67,6 @@ def render_instruments(song: Song, cache: AudioCache, *, workers: int = 2) -> It
 
 
 # ---------------------------------------------------------------- vocals
-
-
-def fit_to_voice(score: VocalScore, voice: VoiceProfile) -> tuple[VocalScore, int]:
-    """Shift a score by whole octaves so it sits best in the voice's range (after a voice change)."""
-    pitches = [n.pitch for n in score.notes()]
-    if not pitches:
-        return score, 0
-    best, best_cost = 0, None
-    for octave in (-2, -1, 0, 1, 2):
-        shift = 12 * octave
-        outside = sum(max(0, voice.low - (p + shift)) + max(0, (p + shift) - voice.high) for p in pitches)
-        cost = outside * 10 + abs(octave)
-        if best_cost is None or cost < best_cost:
-            best, best_cost = shift, cost
-    return (_transpose(score, best), best) if best else (score, 0)
-
-
-def _transpose(score: VocalScore, semitones: float) -> VocalScore:
-    return VocalScore([ScorePhrase([replace(n, pitch=n.pitch + semitones) for n in p.notes]) for p in score.phrases])
 
 
 def harmonise(score: VocalScore, key: Key, *, low: int, high: int) -> VocalScore:
@@ -166,7 +147,7 @@ class VocalJob:
         scores = {"vocals": (lead, song.seed, "vocal")}
         backing = song_vocal_score(song, backing=True)
         if backing.phrases:
-            backing = _transpose(backing, self.shift) if self.shift else backing
+            backing = transpose(backing, self.shift) if self.shift else backing
             scores["backing_vocals"] = (harmonise(backing, parse_key(song.key), low=self.voice.low,
                                                   high=self.voice.high), song.seed + 1, "backing")
         self._futures: dict[str, list[Future]] = {}

@@ -83,7 +83,7 @@ class RenderSession:
         self.progress = progress or (lambda stage, status: None)
         self.seconds: dict[str, float] = {}
         self.notes: list[str] = []
-        self.marker = Marker(song)
+        self.marker = Marker.for_song(song)
         self._drums = {p.name for p in song.parts if p.is_drums}
 
     def _stem(self, bus: MixBus, index: int, name: str, raw: np.ndarray) -> None:

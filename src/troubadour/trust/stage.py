@@ -26,12 +26,22 @@ def render_id(song: Song) -> str:
 
 
 class Marker:
-    """Marks the audio and files of one render."""
+    """Marks the audio and files of one render.
 
-    def __init__(self, song: Song) -> None:
-        self.song = song
+    identity : what was rendered (a hash); the payload's render id comes from it
+    """
+
+    def __init__(self, *, identity: str, title: str, artist: str | None, voice: str | None, sample_rate: int,
+                 ceiling_dbtp: float = -1.0) -> None:
+        self.title, self.artist, self.voice = title, artist, voice
+        self.sample_rate, self.ceiling_dbtp = sample_rate, ceiling_dbtp
         self.key_name, self._key = keys.embedding_key()
-        self.payload = keys.render_payload(render_id(song))
+        self.payload = keys.render_payload(identity)
+
+    @classmethod
+    def for_song(cls, song: Song) -> "Marker":
+        return cls(identity=render_id(song), title=song.title, artist=song.artist, voice=song.voice,
+                   sample_rate=song.sample_rate, ceiling_dbtp=song.master.ceiling_dbtp)
 
     @property
     def record(self) -> dict:
@@ -39,23 +49,22 @@ class Marker:
 
     def mark(self, audio: np.ndarray) -> np.ndarray:
         """Watermark a stem (silent or very short audio comes back unchanged)."""
-        return watermark.embed(audio, self.song.sample_rate, payload=self.payload, key=self._key)
+        return watermark.embed(audio, self.sample_rate, payload=self.payload, key=self._key)
 
     def mark_master(self, audio: np.ndarray) -> np.ndarray:
         """Watermark the master and keep its true peak under the ceiling."""
         marked = self.mark(audio)
         peak = true_peak_dbtp(marked)
-        ceiling = self.song.master.ceiling_dbtp - 0.05
+        ceiling = self.ceiling_dbtp - 0.05
         if peak > ceiling:
             marked *= np.float32(10 ** ((ceiling - peak) / 20.0))
         return marked
 
     def describe(self, path: Path, *, master: bool) -> dict:
         """Title and voice a file's tags and credentials state."""
-        song = self.song
         vocal = master or path.stem in ("vocals", "backing_vocals")
-        title = song.title if master else f"{song.title} ({path.stem.replace('_', ' ')} stem)"
-        return {"title": title, "artist": song.artist, "voice": song.voice if vocal else None,
+        title = self.title if master else f"{self.title} ({path.stem.replace('_', ' ')} stem)"
+        return {"title": title, "artist": self.artist, "voice": self.voice if vocal else None,
                 "software": SOFTWARE, "version": __version__}
 
     def wav_chunks(self, path: Path, *, master: bool, lyrics: str | None = None) -> bytes:
@@ -82,5 +91,5 @@ class Marker:
 
         facts = self.describe(path, master=master)
         sign_file(path, title=facts["title"], voice=facts["voice"], software=SOFTWARE, version=__version__,
-                  author=self.song.artist, watermark={"payload": f"{self.payload:08x}", "key": self.key_name},
+                  author=self.artist, watermark={"payload": f"{self.payload:08x}", "key": self.key_name},
                   source=io.BytesIO(data) if data is not None else None)

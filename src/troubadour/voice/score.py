@@ -7,7 +7,7 @@ syllable it starts or ``None`` when it continues the previous one (melisma).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from troubadour.song import Song, Syllable
 
@@ -86,3 +86,41 @@ def song_vocal_score(song: Song, *, transpose: int = 0, backing: bool = False) -
         if notes:
             phrases.append(ScorePhrase(notes))
     return VocalScore(phrases)
+
+
+def transpose(score: VocalScore, semitones: float) -> VocalScore:
+    return VocalScore([ScorePhrase([replace(n, pitch=n.pitch + semitones) for n in p.notes]) for p in score.phrases])
+
+
+def fit_to_voice(score: VocalScore, voice) -> tuple[VocalScore, int]:
+    """Shift a score by whole octaves so it sits best in the voice's range; returns (score, semitones)."""
+    pitches = [n.pitch for n in score.notes()]
+    if not pitches:
+        return score, 0
+    best, best_cost = 0, None
+    for octave in (-2, -1, 0, 1, 2):
+        shift = 12 * octave
+        outside = sum(max(0, voice.low - (p + shift)) + max(0, (p + shift) - voice.high) for p in pitches)
+        cost = outside * 10 + abs(octave)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = shift, cost
+    return (transpose(score, best), best) if best else (score, 0)
+
+
+def fold_into_range(score: VocalScore, low: int, high: int) -> tuple[VocalScore, int]:
+    """Move each note still outside [low, high] by octaves into it; returns (score, notes moved)."""
+    moved = 0
+
+    def fold(pitch: float) -> float:
+        nonlocal moved
+        if low <= pitch <= high:
+            return pitch
+        moved += 1
+        while pitch < low:
+            pitch += 12
+        while pitch > high:
+            pitch -= 12
+        return pitch if pitch >= low else pitch + 12  # a range under an octave cannot happen (profiles span >= 12)
+
+    phrases = [ScorePhrase([replace(n, pitch=fold(n.pitch)) for n in p.notes]) for p in score.phrases]
+    return VocalScore(phrases), moved
