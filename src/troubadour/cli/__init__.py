@@ -63,6 +63,9 @@ def _on_interrupt(signum, frame) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from troubadour.allocator import keep_freed_memory
+
+    keep_freed_memory()
     _register()
     signal.signal(signal.SIGINT, _on_interrupt)
     try:

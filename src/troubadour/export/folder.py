@@ -7,6 +7,7 @@ are written here while its MP3 encodes in an ffmpeg process.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -24,11 +25,17 @@ def json_bytes(data: dict) -> bytes:
     return (json.dumps(data, indent=1, default=float) + "\n").encode("utf-8")
 
 
-def write_stem(folder: Path, name: str, audio: np.ndarray, *, marker: Marker, sample_rate: int) -> None:
-    """stems/<name>.wav: marked, tagged and signed."""
+_SIGNING = threading.Lock()
+
+
+def write_stem(folder: Path, name: str, marked: list[np.ndarray], *, marker: Marker, sample_rate: int) -> None:
+    """stems/<name>.wav, tagged and signed; ``marked`` holds the watermarked audio and is emptied
+    (the caller's list is its last reference, so it is freed once encoded)."""
     path = folder / "stems" / f"{name}.wav"
-    data = wav_bytes(marker.mark(audio), sample_rate, chunks=marker.wav_chunks(path, master=False))
-    marker.sign(path, master=False, data=data)  # writes the signed file straight from memory
+    data = wav_bytes(marked.pop(), sample_rate, chunks=marker.wav_chunks(path, master=False))
+    with _SIGNING:  # C2PA holds several copies of a file while signing it: one file at a time
+        marker.sign(path, master=False, data=data)  # writes the signed file straight from memory
+    del data
 
 
 def write_master_files(song: Song, folder: Path, master: np.ndarray, *, marker: Marker, report: dict) -> None:
@@ -44,7 +51,8 @@ def write_master_files(song: Song, folder: Path, master: np.ndarray, *, marker: 
         report["duration_s"] = round(marked.shape[1] / sr, 3)
         report["marks"] = marker.record
         del marked
-        marker.sign(wav, master=True, data=data)
+        with _SIGNING:
+            marker.sign(wav, master=True, data=data)
         del data
         (folder / "song.json").write_text(song_to_json(song), encoding="utf-8")
         (folder / "song.mid").write_bytes(song_to_midi_bytes(song))

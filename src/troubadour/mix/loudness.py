@@ -19,6 +19,9 @@ _SHELF = dict(f0=1681.974450955533, gain_db=3.999843853973347, q=0.7071752369554
 _HIGHPASS = dict(f0=38.13547087602444, q=0.5003270373238773)
 
 
+_BLOCK = 1 << 18  # samples per block where a whole-signal temporary would be large
+
+
 @lru_cache(maxsize=8)
 def k_weighting(sample_rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The two K-weighting biquads (high shelf, then high pass) at any sample rate."""
@@ -41,23 +44,42 @@ def k_weighted(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     """K-weighted copy of audio shaped (channels, samples), float32."""
     b1, a1, b2, a2 = k_weighting(sample_rate)
     sos = np.array([np.concatenate([b1, a1]), np.concatenate([b2, a2])])
-    return sosfilt(sos, np.atleast_2d(audio), axis=-1).astype(np.float32)
+    audio = np.atleast_2d(audio)
+    out = np.empty(audio.shape, np.float32)
+    state = np.zeros((sos.shape[0], audio.shape[0], 2))
+    for start in range(0, audio.shape[1], _BLOCK):  # in blocks: sosfilt works in float64
+        out[:, start:start + _BLOCK], state = sosfilt(sos, audio[:, start:start + _BLOCK], axis=-1, zi=state)
+    return out
+
+
+def weighted_power(weighted: np.ndarray) -> np.ndarray:
+    """Per-sample power of a K-weighted signal summed over channels (BS.1770 weights 1 for L and R)."""
+    weighted = np.atleast_2d(weighted)
+    return np.einsum("ij,ij->j", weighted, weighted)
 
 
 def lufs_of_weighted(weighted: np.ndarray, sample_rate: int, gain: np.ndarray | float = 1.0) -> float:
-    """Gated integrated loudness of an already K-weighted signal, optionally times a gain envelope.
+    """Gated integrated loudness of an already K-weighted signal, optionally times a gain envelope."""
+    return lufs_of_power(weighted_power(weighted), sample_rate, gain)
+
+
+def lufs_of_power(power: np.ndarray, sample_rate: int, gain: np.ndarray | float = 1.0) -> float:
+    """Gated integrated loudness from :func:`weighted_power`, optionally times a gain envelope.
 
     Blocks of 400 ms with 75 % overlap are built from 100 ms sums, so the
-    cost is one pass over the samples.
+    cost is one pass over the samples (and no signal-sized temporary but g²).
     """
     hop = int(round(0.1 * sample_rate))
-    n_hops = weighted.shape[1] // hop
+    n_hops = power.shape[-1] // hop
     if n_hops < 4:
         return float("-inf")
-    signal = weighted[:, : n_hops * hop] * (gain[: n_hops * hop] if isinstance(gain, np.ndarray) else np.float32(gain))
-    hop_energy = np.square(signal).reshape(signal.shape[0], n_hops, hop).sum(axis=2, dtype=np.float64)
-    block_energy = hop_energy[:, :-3] + hop_energy[:, 1:-2] + hop_energy[:, 2:-1] + hop_energy[:, 3:]
-    block_power = block_energy.sum(axis=0) / (4 * hop)  # channel weights are 1 for L and R
+    hops = power[: n_hops * hop].reshape(n_hops, hop)
+    if isinstance(gain, np.ndarray):
+        g = gain[: n_hops * hop].reshape(n_hops, hop)
+        hop_energy = np.einsum("ij,ij,ij->i", hops, g, g).astype(np.float64)
+    else:
+        hop_energy = hops.sum(axis=1, dtype=np.float64) * float(gain) ** 2
+    block_power = (hop_energy[:-3] + hop_energy[1:-2] + hop_energy[2:-1] + hop_energy[3:]) / (4 * hop)
     with np.errstate(divide="ignore"):
         block_lufs = -0.691 + 10.0 * np.log10(block_power)
     gated = block_power[block_lufs > -70.0]
@@ -86,16 +108,25 @@ def _interpolators(factor: int, half_taps: int = 8) -> np.ndarray:
 
 
 def true_peaks_at(audio: np.ndarray, index: np.ndarray, factor: int = 4) -> np.ndarray:
-    """True-peak estimate (max over channels and `factor` sub-sample points) after each sample in `index`."""
+    """True-peak estimate (max over channels and `factor` sub-sample points) after each sample in `index`.
+
+    index : sorted sample positions
+    """
     audio = np.atleast_2d(audio)
     taps = _interpolators(factor)
-    half = taps.shape[1] // 2
-    padded = np.pad(audio, ((0, 0), (half, half)))
-    window = index[:, None] + np.arange(taps.shape[1])[None, :] + 1  # samples index-half+1 .. index+half
+    width = taps.shape[1]
+    half = width // 2
     peaks = np.abs(audio[:, index]).max(axis=0)
-    for channel in padded:
-        values = channel[window] @ taps.T  # (len(index), factor-1)
-        peaks = np.maximum(peaks, np.abs(values).max(axis=1))
+    for start in range(0, len(index), _BLOCK // width):  # in blocks: the tap windows are width x larger
+        chunk = index[start:start + _BLOCK // width]
+        lo, hi = int(chunk[0]) - half + 1, int(chunk[-1]) + half + 1  # samples the windows read
+        segment = np.zeros((audio.shape[0], hi - lo), audio.dtype)  # zeros beyond the ends
+        a, b = max(lo, 0), min(hi, audio.shape[1])
+        segment[:, a - lo:b - lo] = audio[:, a:b]
+        window = (chunk - chunk[0])[:, None] + np.arange(width)[None, :]
+        for channel in segment:
+            values = channel[window] @ taps.T  # (len(chunk), factor-1)
+            peaks[start:start + len(chunk)] = np.maximum(peaks[start:start + len(chunk)], np.abs(values).max(axis=1))
     return peaks
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-from troubadour.mix.loudness import k_weighted, lufs_of_weighted, oversampled_peaks
+from troubadour.mix.loudness import k_weighted, lufs_of_power, oversampled_peaks, weighted_power
 
 CEILING_MARGIN_DB = 0.3  # the limiter aims this far under the ceiling: meters differ slightly
 _DECIMATE = 32  # the gain envelope is computed on blocks of 32 samples (0.7 ms), then interpolated
@@ -94,8 +94,8 @@ def master(mix: np.ndarray, sample_rate: int, *, target_lufs: float = -14.0, cei
     audio = glue(mix, sample_rate)
     audio = _fade_tail(audio, sample_rate, fade_out_s)
     ceiling = 10 ** ((ceiling_dbtp - CEILING_MARGIN_DB) / 20.0)
-    weighted = k_weighted(audio, sample_rate)
-    loudness = lufs_of_weighted(weighted, sample_rate)
+    power = weighted_power(k_weighted(audio, sample_rate))
+    loudness = lufs_of_power(power, sample_rate)
     if not np.isfinite(loudness):
         silent = np.zeros_like(audio)
         return MasterResult(silent, 0.0, 0.0)
@@ -106,7 +106,7 @@ def master(mix: np.ndarray, sample_rate: int, *, target_lufs: float = -14.0, cei
     for _ in range(6):
         g = np.float32(10 ** (gain_db / 20.0))
         envelope = limiter_envelope(peaks * g, ceiling, sample_rate)
-        loudness = lufs_of_weighted(weighted, sample_rate, gain=envelope * g)
+        loudness = lufs_of_power(power, sample_rate, gain=envelope * g)
         error = target_lufs - loudness
         gain_db += error
         if abs(error) < 0.02:

@@ -174,9 +174,19 @@ def iter_parts(parts: list[Part], *, seconds_per_beat: float, total_samples: int
             out[:, start:start + length] += audio[:, :length] * np.float32(gain)  # mono notes add to both
         return out
 
+    # Place at most `workers` parts ahead of the consumer: a placed part is a
+    # full-length stem (~60 MB for 3 minutes), and the consumer is slower.
+    names = list(placements)
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for name, future in [(name, pool.submit(place, name)) for name in placements]:
-            yield name, future.result()
+        ahead = [pool.submit(place, name) for name in names[:workers]]
+        for k, name in enumerate(names):
+            audio = ahead.pop(0).result()
+            if k + workers < len(names):
+                ahead.append(pool.submit(place, names[k + workers]))
+            elif not ahead:
+                rendered.clear()  # every part is placed: the notes' memory is free for the mix
+            yield name, audio
+            del audio
 
 
 def render_parts(parts: list[Part], **options) -> dict[str, np.ndarray]:

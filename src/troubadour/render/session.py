@@ -86,17 +86,20 @@ class RenderSession:
         self.marker = Marker.for_song(song)
         self._drums = {p.name for p in song.parts if p.is_drums}
 
-    def _stem(self, bus: MixBus, index: int, name: str, raw: np.ndarray) -> None:
+    def _stem(self, bus: MixBus, index: int, name: str, raw: list[np.ndarray]) -> None:
+        """Process, sum, mark and write one stem. ``raw`` holds the audio and is emptied: the pool's
+        work item keeps its arguments alive until this returns, and a stem is ~60 MB."""
         sr = self.song.sample_rate
         try:
-            stem = process_stem(raw, sr, self.song.mix_for(name), kind=stem_kind(name, name in self._drums))
+            stem = process_stem(raw.pop(), sr, self.song.mix_for(name), kind=stem_kind(name, name in self._drums))
         except BaseException:
             bus.skip(index)
             raise
-        del raw
         stem *= np.float32(10 ** (STEM_TRIM_DB / 20.0))
         bus.add(index, name, stem)
-        write_stem(self.folder, name, stem, marker=self.marker, sample_rate=sr)
+        marked = self.marker.mark(stem)
+        del stem
+        write_stem(self.folder, name, [marked], marker=self.marker, sample_rate=sr)
 
     def run(self, report: Callable[[MasterResult], dict]) -> dict:
         """Render everything into the folder; `report` builds the report from the master result.
@@ -112,11 +115,18 @@ class RenderSession:
         vocals = VocalJob(song, self.cache, processes=self.workers)  # forks before any thread starts
         self.notes += vocals.notes
         try:
+            # Instruments render faster than stems are processed and written: a
+            # bounded number in flight keeps raw stems from piling up in memory.
+            in_flight = threading.BoundedSemaphore(self.workers + 1)
             with ThreadPoolExecutor(max_workers=self.workers) as pool:
                 jobs = []
                 for source in (render_instruments(song, self.cache, workers=self.workers), vocals.stems()):
                     for name, audio in source:  # stems enter the bus in this order
-                        jobs.append(pool.submit(self._stem, bus, len(jobs), name, audio))
+                        in_flight.acquire()
+                        job = pool.submit(self._stem, bus, len(jobs), name, [audio])
+                        job.add_done_callback(lambda _: in_flight.release())
+                        jobs.append(job)
+                        del audio
                 clock.end("perform")
                 clock.begin("mix")
                 bus.wait_for(len(jobs), jobs)
