@@ -4,32 +4,9 @@ from __future__ import annotations
 
 from troubadour.words.checks import check_lyrics, meter_consistency, rhyme_share, verse_overlap
 from troubadour.words.sheet import parse_lyrics
+from words_testing import RIVER_TOWN, RIVER_TOWN_CHORUS
 
-GOOD = """[Title: River Town]
-[Verse 1]
-The porch light burns when the sun goes down
-I drive my truck to the edge of town
-The river runs like a rolling stone
-I walk the tracks on the long way home
-
-[Chorus]
-River Town, you never let me go
-River Town, the only home I know
-I hear you calling in the evening glow
-River Town, you never let me go
-
-[Verse 2]
-Now the mill is quiet and the gates are closed
-I'm back again where the river flows
-The church bell rings on a Sunday morn
-I find the field where I was born
-
-[Chorus]
-River Town, you never let me go
-River Town, the only home I know
-I hear you calling in the evening glow
-River Town, you never let me go
-"""
+GOOD = "[Title: River Town]\n" + RIVER_TOWN + RIVER_TOWN_CHORUS
 
 
 def test_a_good_song_passes():

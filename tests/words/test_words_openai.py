@@ -15,26 +15,9 @@ from troubadour.brief import read_brief
 from troubadour.errors import InputError
 from troubadour.words.checks import check_lyrics, title_in_chorus
 from troubadour.words.lyricist import LyricistWarning, get_lyricist
+from words_testing import RIVER_TOWN
 
-SHEET = """Title: River Town
-[Verse 1]
-The porch light burns when the sun goes down
-I drive my truck to the edge of town
-The river runs like a rolling stone
-I walk the tracks on the long way home
-
-[Chorus]
-River Town, you never let me go
-River Town, the only home I know
-I hear you calling in the evening glow
-River Town, you never let me go
-
-[Verse 2]
-Now the mill is quiet and the gates are closed
-I'm back again where the river flows
-The church bell rings on a Sunday morn
-I find the field where I was born
-
+SHEET = "Title: River Town\n" + RIVER_TOWN + """
 [Bridge]
 And if the years should carry me away
 I'll hear the water calling every day
