@@ -2,7 +2,8 @@
 # Install the Debian/Ubuntu packages troubadour needs, only those that are missing.
 # Idempotent and quick when everything is present (one dpkg-query call).
 set -eu
-PACKAGES="${TROUBADOUR_APT_PACKAGES:-fluidsynth fluid-soundfont-gm ffmpeg sox flite libflite1}"
+# lilypond engraves the optional PDF lead sheet (--pdf); the rest are needed for every song.
+PACKAGES="${TROUBADOUR_APT_PACKAGES:-fluidsynth fluid-soundfont-gm ffmpeg sox flite libflite1 lilypond}"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -12,11 +12,14 @@ MAX_BRIEF_CHARS = 2000
 DEFAULT_MOOD = "nostalgic"  # a brief that names no feeling: looking back suits most topics
 
 _GENRE_WORDS = {
-    "country": "country", "honky": "country", "honky-tonk": "country", "bluegrass": "country", "americana": "country",
+    "country": "country", "bluegrass": "country", "americana": "country",
     "pop": "pop", "dance": "pop", "synth": "pop", "rock": "rock", "punk": "rock", "grunge": "rock",
     "folk": "folk", "acoustic": "folk", "singer-songwriter": "folk", "ballad": "ballad", "lullaby": "ballad",
-    "waltz": "ballad", "power ballad": "ballad",
+    "power ballad": "ballad",
 }
+# Styles that name a groove, not just a genre: they win wherever they appear
+# ("a country waltz" is sung in 3/4, "a honky tonk song" shuffles).
+_STYLE_WORDS = {"waltz": "waltz", "honky tonk": "honkytonk", "honky-tonk": "honkytonk", "honkytonk": "honkytonk"}
 _VOICE_WORDS = {
     "baritone": "rugged_baritone", "bass": "rugged_baritone", "tenor": "bright_tenor", "alto": "warm_alto",
     "contralto": "warm_alto", "mezzo": "warm_alto", "soprano": "clear_soprano", "male": "rugged_baritone",
@@ -78,6 +81,8 @@ class Brief:
     setting: str | None = None  # a place the lyricist knows (beach, city, river, farm, mountains, road, winter)
     hook: str | None = None  # a line the brief asks the chorus to sing
     kin: str | None = None  # a family member the brief names ("Grandma"), for the verses
+    key: str | None = None  # a key the brief names ("in E minor", "key of Bb"), as --key spells it ("Em", "Bb")
+    bpm: float | None = None  # a tempo the brief names ("at 84 bpm")
 
     @property
     def minor(self) -> bool:
@@ -144,7 +149,30 @@ def read_brief(text: str) -> Brief:
     keywords = [w for w in re.findall(r"[a-z']+", (topic or text).lower()) if len(w) > 3]
     return Brief(text=text, genre=genre, voice=voice, tempo=tempo, mood=mood, topic=topic, title=title,
                  keywords=keywords, perspective=_perspective(lower), setting=_setting(lower), hook=hook,
-                 kin=_kin(lower))
+                 kin=_kin(lower), key=_key(text), bpm=_bpm(lower))
+
+
+# "in E minor", "in the key of Bb", "in F# major", "in Em" (the note letter is a capital:
+# "in a small town" names no key).
+_KEY = re.compile(r"\b(?:in\s+(?:the\s+key\s+of\s+)?|key\s+of\s+)([A-G])([#b♯♭]?)(?:[\s-]*(major|minor|maj|min)\b|(m)\b"
+                  r"|(?=[\s,.;!?]|$))")
+
+
+def _key(text: str) -> str | None:
+    match = _KEY.search(text)
+    if match is None:
+        return None
+    letter, accidental, mode, short_minor = match.groups()
+    if letter == "A" and not accidental and not mode and not short_minor and not re.search(r"key\s+of", match.group(0), re.I):
+        return None  # "in A town": an article, not a key
+    accidental = {"♯": "#", "♭": "b"}.get(accidental, accidental)
+    minor = bool(short_minor) or (mode or "").startswith("min")
+    return f"{letter}{accidental}{'m' if minor else ''}"
+
+
+def _bpm(lower: str) -> float | None:
+    match = re.search(r"\b(\d{2,3}(?:\.\d+)?)\s*(?:bpm|beats per minute)\b", lower)
+    return float(match.group(1)) if match else None
 
 
 _QUOTED = re.compile(r"[\"“”]([^\"“”]{2,80})[\"“”]|(?<![A-Za-z])['‘]([^'‘’]{2,80})['’](?![A-Za-z])")
@@ -152,6 +180,9 @@ _QUOTED = re.compile(r"[\"“”]([^\"“”]{2,80})[\"“”]|(?<![A-Za-z])['�
 
 def _genre(lower: str) -> str | None:
     """The genre named first ("folk ballad" is folk; "power ballad" is one name, a ballad)."""
+    for word, style in _STYLE_WORDS.items():
+        if re.search(rf"\b{re.escape(word)}\b", lower):
+            return style
     found = []
     for word, genre in _GENRE_WORDS.items():
         match = re.search(rf"\b{re.escape(word)}\b", lower)

@@ -87,6 +87,11 @@ def create_song(brief: str, *, seed: int = 0, lyrics_path: str | Path | None = N
     check_options(genre=genre, voice=voice, bpm=bpm, key=key)
     lyrics_text = read_lyrics_file(lyrics_path) if lyrics_path is not None else None
     parsed = read_brief(brief)
+    if bpm is None and parsed.bpm is not None:  # a tempo or key the brief names counts as an option
+        bpm = parsed.bpm
+        if not BPM_RANGE[0] <= bpm <= BPM_RANGE[1]:
+            raise InputError(f"the brief asks for {bpm:g} BPM; give a tempo from {BPM_RANGE[0]} to {BPM_RANGE[1]}")
+    key = key or parsed.key
     genre = genre or parsed.genre or "country"
     style = load_style(genre)
     voice = voice or parsed.voice or style.voice
@@ -119,8 +124,10 @@ def create_song(brief: str, *, seed: int = 0, lyrics_path: str | Path | None = N
 
 
 def render_song(song: Song, out_dir: str | Path, *, force: bool = False, progress: Progress | None = None,
-                use_cache: bool = True, workers: int = 2, timer: Timer | None = None) -> dict:
+                use_cache: bool = True, workers: int = 2, timer: Timer | None = None, pdf: bool = False) -> dict:
     """Render a song document into `out_dir` (all files, atomically). Returns the report.
+
+    pdf : also engrave lead_sheet.pdf (and its lead_sheet.ly source) with LilyPond.
 
     Stages (perform, mix, master, export) overlap where they can: see
     :mod:`troubadour.render.session`. Their times in the report are the spans
@@ -132,9 +139,19 @@ def render_song(song: Song, out_dir: str | Path, *, force: bool = False, progres
     song = song.model_copy(update={"provenance": {**song.provenance,
                                                   "render": StageRecord(backend="embedded", version=__version__)}})
     cache = AudioCache(enabled=use_cache)
+    if pdf:
+        from troubadour.export.lilypond import engrave_pdf, require_lilypond, song_to_lilypond
+
+        require_lilypond()  # before the render, not after it
     with staged_folder(Path(out_dir), force=force) as folder:
         session = RenderSession(song, folder, cache, workers=workers, progress=timer.progress)
         report = session.run(lambda mastered: _report(song, mastered, notes + session.notes, cache))
+        if pdf:
+            with timer.stage("engrave"):
+                source = song_to_lilypond(song)
+                (folder / "lead_sheet.ly").write_text(source, encoding="utf-8")
+                report["engrave_warnings"] = engrave_pdf(source, folder / "lead_sheet.pdf")
+            atomic_write_bytes(folder / "report.json", json_bytes(report))
         cache.prune()
     timer.seconds.update(session.seconds)
     report["stage_seconds"] = dict(timer.seconds)

@@ -5,6 +5,7 @@ import pytest
 
 from troubadour.brief import read_brief
 from troubadour.music.compose import choose_key, choose_tempo, compose
+from troubadour.pipeline import create_song
 from troubadour.music.harmony import ChordTrack
 from troubadour.music.melody import FUNCTION_WORDS, place_rhythm
 from troubadour.music.theory import parse_chord, parse_key
@@ -163,3 +164,8 @@ def test_chosen_tempos_are_ones_beat_trackers_can_name():
                 for heard in [bpm] + ([2 * bpm] if bpm < 90 else []):
                     grid = 60 * frames / np.round(60 * frames / heard)
                     assert abs(grid - heard) <= 0.015 * heard, (name, pace, bpm)
+
+
+def test_the_brief_names_the_key_tempo_and_meter():
+    song = create_song("a slow country waltz in Bb minor at 84 bpm about the last dance", seed=4)
+    assert (song.key, song.tempo_bpm, tuple(song.time_signature)) == ("Bbm", 84.0, (3, 4))

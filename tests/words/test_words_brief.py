@@ -50,3 +50,23 @@ def test_bad_briefs_are_refused_with_one_line(text, message):
     with pytest.raises(InputError, match=message) as info:
         read_brief(text)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text, key, bpm", [
+    ("a slow country waltz in Bb minor about the last dance", "Bbm", None),
+    ("a rock song in the key of E about trucks", "E", None),
+    ("a sad song in Em at 72 bpm", "Em", 72.0),
+    ("a pop song in F# major, 120 BPM", "F#", 120.0),
+    ("a folk song about a small town", None, None),
+    ("a song about living in A town", None, None),  # an article, not a key
+])
+def test_a_key_and_tempo_named_in_the_brief(text, key, bpm):
+    brief = read_brief(text)
+    assert (brief.key, brief.bpm) == (key, bpm)
+
+
+def test_groove_styles_win_over_the_genre_word():
+    """A country waltz is sung in 3/4 (the waltz style); a honky-tonk song shuffles."""
+    assert read_brief("a country waltz about dancing with my grandmother").genre == "waltz"
+    assert read_brief("a honky tonk song about a jukebox").genre == "honkytonk"
+    assert read_brief("a folk ballad about a lighthouse").genre == "folk"

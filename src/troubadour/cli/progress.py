@@ -7,11 +7,12 @@ import sys
 STAGE_LABELS = {
     "write": "writing lyrics", "compose": "composing", "arrange": "arranging", "perform": "performing (vocals + instruments)",
     "mix": "mixing", "master": "mastering", "export": "marking, signing and writing files",
+    "engrave": "engraving the lead sheet (LilyPond)",
 }
 
 
 class StageProgress:
-    def __init__(self, *, quiet: bool = False, stages: tuple[str, ...] = tuple(STAGE_LABELS)) -> None:
+    def __init__(self, *, quiet: bool = False, stages: tuple[str, ...] = tuple(STAGE_LABELS)[:-1]) -> None:
         self.enabled = not quiet
         self.stages = stages
         self._progress = None

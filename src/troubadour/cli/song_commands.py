@@ -27,6 +27,7 @@ def make(
     llm_model: Optional[str] = typer.Option(None, "--llm-model", help="openai: model name (or TROUBADOUR_LLM_MODEL)."),
     llm_timeout: float = typer.Option(60.0, "--llm-timeout", help="openai: seconds to wait for each reply before falling back."),
     explicit: bool = typer.Option(False, "--explicit", help="Allow explicit lyrics (family-friendly by default)."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also engrave a printable lead_sheet.pdf (needs LilyPond)."),
     force: bool = typer.Option(False, "--force", help="Replace a non-empty output folder."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Render everything afresh, ignoring the audio cache."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
@@ -37,16 +38,17 @@ def make(
 
     check_options(genre=genre, voice=voice, bpm=bpm, key=key)
     check_target(out.absolute(), force=force)
+    stages = _stages(pdf)
     options = {}
     if lyricist != "embedded":
         options = {k: v for k, v in {"base_url": llm_base_url, "model": llm_model, "timeout_s": llm_timeout}.items()
                    if v is not None}
-    with warnings.catch_warnings(record=True) as caught, StageProgress(quiet=quiet) as progress:
+    with warnings.catch_warnings(record=True) as caught, StageProgress(quiet=quiet, stages=stages) as progress:
         warnings.simplefilter("always")
         timer = Timer(progress.update)
         song = create_song(brief, seed=seed, lyrics_path=lyrics, genre=genre, voice=voice, bpm=bpm, key=key,
                            lyricist=lyricist, lyricist_options=options, explicit=explicit, timer=timer)
-        report = render_song(song, out, force=force, use_cache=not no_cache, timer=timer)
+        report = render_song(song, out, force=force, use_cache=not no_cache, timer=timer, pdf=pdf)
     for warning in caught:
         typer.echo(f"troubadour: warning: {warning.message}", err=True)
     _summary(out, report, quiet=quiet)
@@ -56,6 +58,7 @@ def make(
 def render(
     song_json: Path = typer.Argument(..., help="A song.json (or the folder holding it) to render, after your edits."),
     out: Path = typer.Option(..., "-o", "--out", help="Output folder (created; must be empty unless --force)."),
+    pdf: bool = typer.Option(False, "--pdf", help="Also engrave a printable lead_sheet.pdf (needs LilyPond)."),
     force: bool = typer.Option(False, "--force", help="Replace a non-empty output folder."),
     no_cache: bool = typer.Option(False, "--no-cache", help="Render everything afresh, ignoring the audio cache."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress display."),
@@ -70,8 +73,9 @@ def render(
         typer.echo("troubadour: error: rendering into the folder the song.json is in needs --force (it is replaced)", err=True)
         raise typer.Exit(4)
     check_target(out.absolute(), force=force)
-    with StageProgress(quiet=quiet, stages=("perform", "mix", "master", "export")) as progress:
-        report = render_song(song, out, force=force, use_cache=not no_cache, timer=Timer(progress.update))
+    stages = _stages(pdf)[3:]  # the song is written, composed and arranged already
+    with StageProgress(quiet=quiet, stages=stages) as progress:
+        report = render_song(song, out, force=force, use_cache=not no_cache, timer=Timer(progress.update), pdf=pdf)
     _summary(out, report, quiet=quiet)
 
 
@@ -97,6 +101,17 @@ def voices() -> None:
         typer.echo(f"{name:<16} {voice.range[0]}-{voice.range[1]:<4} {voice.description}")
 
 
+def _stages(pdf: bool) -> tuple[str, ...]:
+    """The stages the progress display counts (checks LilyPond first when --pdf asks for it)."""
+    from troubadour.cli.progress import STAGE_LABELS
+
+    if pdf:
+        from troubadour.export.lilypond import require_lilypond
+
+        require_lilypond()
+    return tuple(name for name in STAGE_LABELS if pdf or name != "engrave")
+
+
 def _summary(out: Path, report: dict, *, quiet: bool) -> None:
     for note in report.get("notes", []):
         typer.echo(f"note: {note}", err=True)
@@ -111,4 +126,7 @@ def _summary(out: Path, report: dict, *, quiet: bool) -> None:
     )
     stages = ", ".join(f"{name} {seconds:.1f} s" for name, seconds in report.get("stage_seconds", {}).items())
     typer.echo(f"stages: {stages}")
-    typer.echo(f"wrote {out}/ (master.wav, master.mp3, stems/, song.mid, lead_sheet.musicxml, lyrics, song.json)")
+    for warning in report.get("engrave_warnings", []):
+        typer.echo(f"troubadour: warning: LilyPond: {warning}", err=True)
+    sheet = "lead_sheet.musicxml" + (" and .pdf" if (out / "lead_sheet.pdf").exists() else "")
+    typer.echo(f"wrote {out}/ (master.wav, master.mp3, stems/, song.mid, {sheet}, lyrics, song.json)")

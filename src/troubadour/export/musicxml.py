@@ -112,7 +112,10 @@ def _harmony(symbol: str, key: Key) -> ET.Element:
     ET.SubElement(root, "root-step").text = step
     if alter:
         ET.SubElement(root, "root-alter").text = str(alter)
-    ET.SubElement(element, "kind", text=info.quality).text = _KIND[info.quality]
+    # The text attribute is how the kind is printed; an empty one ("major") makes some
+    # engravers (musicxml2ly) print a power chord, so a plain major triad has none.
+    kind = ET.SubElement(element, "kind", text=info.quality) if info.quality else ET.SubElement(element, "kind")
+    kind.text = _KIND[info.quality]
     if info.bass != info.root:
         bass = ET.SubElement(element, "bass")
         step, alter = (_STEPS_FLAT if key.uses_flats else _STEPS_SHARP)[info.bass]
