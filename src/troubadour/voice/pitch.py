@@ -35,7 +35,7 @@ class PitchStyle:
     vibrato_rate_hz: float = 5.5
     vibrato_depth_cents: float = 30.0  # amplitude: the curve swings +/- this much
     vibrato_delay_s: float = 0.3
-    vibrato_fade_s: float = 0.3
+    vibrato_fade_s: float = 0.15
     portamento_s: float = 0.07
     overshoot: float = 0.08  # share of the interval, capped by max_bump_cents
     preparation: float = 0.05
@@ -44,8 +44,8 @@ class PitchStyle:
     scoop_s: float = 0.1
     fall_cents: float = 0.0
     fall_s: float = 0.18
-    drift_cents: float = 5.0
-    jitter_cents: float = 2.0
+    drift_cents: float = 10.0
+    jitter_cents: float = 5.0
 
     @classmethod
     def from_profile(cls, profile) -> "PitchStyle":
