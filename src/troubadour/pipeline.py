@@ -160,10 +160,17 @@ def render_song(song: Song, out_dir: str | Path, *, force: bool = False, progres
     return report
 
 
+def _package_version(name: str) -> str:
+    """A package's version from its metadata (importing pyworld for it would cost 0.3 s)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "?"
+
+
 def _report(song: Song, mastered, notes: list[str], cache: AudioCache) -> dict:
-    import fluidsynth  # noqa: F401  (version below)
-    import pedalboard
-    import pyworld
 
     return {
         "title": song.title,
@@ -182,6 +189,6 @@ def _report(song: Song, mastered, notes: list[str], cache: AudioCache) -> dict:
         "cache": {"hits": cache.hits, "misses": cache.misses},
         "versions": {
             "troubadour": __version__, "python": platform.python_version(), "numpy": np.__version__,
-            "pedalboard": getattr(pedalboard, "__version__", "?"), "pyworld": getattr(pyworld, "__version__", "?"),
+            "pedalboard": _package_version("pedalboard"), "pyworld": _package_version("pyworld"),
         },
     }

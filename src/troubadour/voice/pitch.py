@@ -129,15 +129,24 @@ def vibrato(note: ScoreNote, times_s: np.ndarray, style: PitchStyle, rng: np.ran
 
 def _smooth_noise(n: int, rng: np.random.Generator, frames_per_s: float, cutoff_hz: float) -> np.ndarray:
     """Unit-variance low-pass noise (two one-pole passes), shape (n,)."""
-    from scipy.signal import lfilter
-
     if n == 0:
         return np.zeros(0)
-    a = np.exp(-2 * np.pi * cutoff_hz / frames_per_s)
+    a = float(np.exp(-2 * np.pi * cutoff_hz / frames_per_s))
     x = rng.standard_normal(n + 200)
-    y = lfilter([1 - a], [1, -a], lfilter([1 - a], [1, -a], x))[200:]
+    y = _one_pole(_one_pole(x, a), a)[200:]
     std = y.std()
     return y / std if std > 0 else y
+
+
+def _one_pole(x: np.ndarray, a: float) -> np.ndarray:
+    """y[k] = (1 - a) x[k] + a y[k - 1] from rest. A plain loop: curves are a few thousand
+    frames, and scipy.signal (for lfilter) costs each vocal worker most of a second to import."""
+    out = np.empty(len(x))
+    gain, state = 1.0 - a, 0.0
+    for k, value in enumerate(x.tolist()):
+        state = gain * value + a * state
+        out[k] = state
+    return out
 
 
 def pitch_curve(notes: Sequence[ScoreNote], times_s: np.ndarray, style: PitchStyle,
