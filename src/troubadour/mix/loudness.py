@@ -72,9 +72,9 @@ def k_weighted(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     audio = np.atleast_2d(audio)
     response = _k_impulse_response(sample_rate)
     taps = len(response)
-    n_fft = 4 * taps
+    n_fft = 8 * taps
     step = n_fft - taps + 1
-    spectrum = sfft.rfft(response, n_fft)
+    spectrum = sfft.rfft(response, n_fft).astype(np.complex64)  # single precision: 2x faster, error ~1e-6
     out = np.empty(audio.shape, np.float32)
     tail = np.zeros((audio.shape[0], taps - 1))
     for start in range(0, audio.shape[1], step):
