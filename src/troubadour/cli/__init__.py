@@ -40,6 +40,14 @@ def fail(message: str, code: int = 2) -> None:
     raise SystemExit(code)
 
 
+def echo_warnings(caught) -> None:
+    """Our warnings (UserWarning and its kinds) as one line each; Python's own
+    resource and deprecation notes are for developers, not users."""
+    for warning in caught:
+        if issubclass(warning.category, UserWarning):
+            typer.echo(f"troubadour: warning: {warning.message}", err=True)
+
+
 def _register() -> None:
     # Importing a command module registers its commands on `app`.
     import importlib

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from troubadour.cli import app
+from troubadour.cli import app, echo_warnings
 
 
 @app.command()
@@ -52,8 +52,7 @@ def lyrics(
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = backend.write(parsed, genre=genre or parsed.genre or "country", rng=_rng(seed), explicit=explicit)
-        for warning in caught:
-            typer.echo(f"troubadour: warning: {warning.message}", err=True)
+        echo_warnings(caught)
     if as_json:
         typer.echo(json.dumps(result.model_dump(mode="json"), indent=1, ensure_ascii=False))
     else:

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from troubadour.cli import app
+from troubadour.cli import app, echo_warnings
 from troubadour.cli.progress import StageProgress
 
 
@@ -49,8 +49,7 @@ def make(
         song = create_song(brief, seed=seed, lyrics_path=lyrics, genre=genre, voice=voice, bpm=bpm, key=key,
                            lyricist=lyricist, lyricist_options=options, explicit=explicit, timer=timer)
         report = render_song(song, out, force=force, use_cache=not no_cache, timer=timer, pdf=pdf)
-    for warning in caught:
-        typer.echo(f"troubadour: warning: {warning.message}", err=True)
+    echo_warnings(caught)
     _summary(out, report, quiet=quiet)
 
 

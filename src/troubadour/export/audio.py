@@ -83,10 +83,12 @@ class Mp3Job:
         from troubadour.errors import OutputError
 
         self._feeder.join()
-        error = self._process.stderr.read().decode("utf-8", "replace").strip()
+        with self._process.stderr:
+            error = self._process.stderr.read().decode("utf-8", "replace").strip()
         if self._process.wait() != 0:
             raise OutputError(f"MP3 encoding failed: {error.splitlines()[-1] if error else 'ffmpeg exited with an error'}")
 
     def cancel(self) -> None:
         self._process.kill()
         self._process.wait()
+        self._process.stderr.close()
