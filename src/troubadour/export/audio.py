@@ -6,7 +6,6 @@ import struct
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
 
 def wav_bytes(audio: np.ndarray, sample_rate: int, *, chunks: bytes = b"") -> bytearray:

@@ -18,7 +18,7 @@ import numpy as np
 from troubadour.music.form import bars_per_line
 from troubadour.music.harmony import ChordTrack
 from troubadour.music.theory import Key, parse_key
-from troubadour.song import FormSection, Line, MelodyNote, Phrase, Song
+from troubadour.song import Line, MelodyNote, Phrase, Song
 
 # Words sung light even when the dictionary stresses them.
 FUNCTION_WORDS = frozenset(

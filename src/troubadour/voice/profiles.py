@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from troubadour.datafiles import load_model, yaml_files
 from troubadour.music.theory import name_to_midi
