@@ -178,9 +178,11 @@ class VocalJob:
         finally:
             self.close()
 
-    def close(self) -> None:
+    def close(self, *, wait: bool = True) -> None:
+        """Stop the workers: joined when the render succeeded (they are idle, and a pool left to
+        the interpreter's exit can print queue errors); not waited for on an error or Ctrl-C."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=wait, cancel_futures=True)
             self._pool = None
 
 

@@ -144,8 +144,10 @@ class RenderSession:
                 for job in jobs:  # the stems' files
                     job.result()
                 clock.end("export")
-        finally:
-            vocals.close()
+        except BaseException:
+            vocals.close(wait=False)
+            raise
+        vocals.close()
         return result
 
 
