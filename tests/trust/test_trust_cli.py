@@ -71,9 +71,11 @@ def test_mark_then_verify(capsys, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]     # no temporary leftovers
 
 
-def test_tampered_master_shows_invalid_manifest(capsys, tmp_path, public_marked):
+def test_tampered_master_shows_invalid_manifest(capsys, tmp_path):
+    source = tmp_path / "unmarked.wav"  # not the marked fixture: a second mark under the same key masks the first
+    sf.write(source, render_song(40.0, seed=8).T, SAMPLE_RATE, subtype="PCM_16")
     path = tmp_path / "master.wav"
-    mark.mark_file(public_marked, path, title="t", voice="v")
+    mark.mark_file(source, path, title="t", voice="v")
     data = bytearray(path.read_bytes())
     data[len(data) // 2] ^= 0x01
     path.write_bytes(bytes(data))
