@@ -38,6 +38,10 @@ def make(
 
     check_options(genre=genre, voice=voice, bpm=bpm, key=key)
     check_target(out.absolute(), force=force)
+    if pdf:
+        from troubadour.export.lilypond import require_lilypond
+
+        require_lilypond()  # before the words and music are written, which may take an LLM minutes
     stages = _stages(pdf)
     options = {}
     if lyricist != "embedded":
@@ -101,13 +105,9 @@ def voices() -> None:
 
 
 def _stages(pdf: bool) -> tuple[str, ...]:
-    """The stages the progress display counts (checks LilyPond first when --pdf asks for it)."""
+    """The stages the progress display counts."""
     from troubadour.cli.progress import STAGE_LABELS
 
-    if pdf:
-        from troubadour.export.lilypond import require_lilypond
-
-        require_lilypond()
     return tuple(name for name in STAGE_LABELS if pdf or name != "engrave")
 
 

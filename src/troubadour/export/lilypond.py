@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from troubadour.errors import DependencyError, OutputError
-from troubadour.export.musicxml import DIVISIONS, _Event, _fill_rests, _melody_events, _notated, _split
+from troubadour.export.notation import DIVISIONS, Event, lead_sheet_events, notated
 from troubadour.music.theory import Key, parse_chord, parse_key
 from troubadour.song import Song
 
@@ -44,11 +44,11 @@ def _skip(length: int) -> str:
     return f"4*{length // DIVISIONS}" if length % DIVISIONS == 0 else f"16*{length}"
 
 
-def _melody(events: list[_Event], key: Key, measure_len: int) -> tuple[list[str], list[str]]:
+def _melody(events: list[Event], key: Key, measure_len: int) -> tuple[list[str], list[str]]:
     """Melody tokens (with bar checks) and lyric tokens ('--' joins a word, '_' holds a melisma)."""
     notes, words = [], []
     for event in events:
-        pieces = _notated(event.length)
+        pieces = notated(event.length)
         for k, length in enumerate(pieces):
             if event.pitch is None:
                 notes.append("r" + _DURATION[length])
@@ -85,9 +85,7 @@ def song_to_lilypond(song: Song) -> str:
     """The lead sheet as LilyPond source (version 2.24 syntax)."""
     key = parse_key(song.key)
     beats, unit = song.time_signature
-    measure_len = int(round(song.beats_per_bar * DIVISIONS))
-    total = int(round(song.total_beats * DIVISIONS))
-    events = _split(_fill_rests(_melody_events(song), total), list(range(0, total + 1, measure_len)))
+    measure_len, total, events = lead_sheet_events(song)
     notes, words = _melody(events, key, measure_len)
     low_voice = any(n.pitch < 57 for p in song.melody for n in p.notes)
     title = (song.title or "Untitled").replace('"', "'")

@@ -7,13 +7,12 @@ changes and tied; lyrics carry syllabic begin/middle/end/single.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
 
 from troubadour import __version__
 from troubadour.music.theory import Key, parse_chord, parse_key
+from troubadour.export.notation import DIVISIONS, Event, lead_sheet_events, notated
 from troubadour.song import Song
 
-DIVISIONS = 4  # per quarter note: sixteenth-note resolution
 _TYPES = {16: ("whole", 0), 12: ("half", 1), 8: ("half", 0), 6: ("quarter", 1), 4: ("quarter", 0),
           3: ("eighth", 1), 2: ("eighth", 0), 1: ("16th", 0)}
 _KIND = {"": "major", "m": "minor", "5": "power", "7": "dominant", "maj7": "major-seventh", "m7": "minor-seventh",
@@ -22,77 +21,6 @@ _KIND = {"": "major", "m": "minor", "5": "power", "7": "dominant", "maj7": "majo
          "dim": "diminished", "dim7": "diminished-seventh", "m7b5": "half-diminished", "aug": "augmented"}
 _STEPS_SHARP = [("C", 0), ("C", 1), ("D", 0), ("D", 1), ("E", 0), ("F", 0), ("F", 1), ("G", 0), ("G", 1), ("A", 0), ("A", 1), ("B", 0)]
 _STEPS_FLAT = [("C", 0), ("D", -1), ("D", 0), ("E", -1), ("E", 0), ("F", 0), ("G", -1), ("G", 0), ("A", -1), ("A", 0), ("B", -1), ("B", 0)]
-
-
-@dataclass
-class _Event:
-    start: int  # in divisions from the song start
-    length: int
-    pitch: int | None  # None: rest
-    lyric: tuple[str, str] | None = None  # (syllabic, text)
-    tie_start: bool = False
-    tie_stop: bool = False
-
-
-def _melody_events(song: Song) -> list[_Event]:
-    notes: list[_Event] = []
-    for phrase in song.melody:
-        line = song.lyrics.sections[phrase.section].lines[phrase.line]
-        owners = line.syllable_words()
-        previous = -1
-        for note in phrase.notes:
-            start = int(round(note.start_beat * DIVISIONS))
-            end = int(round((note.start_beat + note.duration_beats) * DIVISIONS))
-            if notes and start < notes[-1].start + notes[-1].length:  # quantisation collision
-                start = notes[-1].start + notes[-1].length
-            end = max(end, start + 1)
-            lyric = None
-            if note.syllable != previous:
-                word, position = owners[note.syllable]
-                count = len(word.syllables)
-                syllabic = "single" if count == 1 else "begin" if position == 0 else "end" if position == count - 1 else "middle"
-                lyric = (syllabic, word.syllables[position].text)
-            previous = note.syllable
-            notes.append(_Event(start, end - start, note.pitch, lyric))
-    return notes
-
-
-def _fill_rests(notes: list[_Event], total: int) -> list[_Event]:
-    out, cursor = [], 0
-    for note in notes:
-        if note.start > cursor:
-            out.append(_Event(cursor, note.start - cursor, None))
-        out.append(note)
-        cursor = note.start + note.length
-    if cursor < total:
-        out.append(_Event(cursor, total - cursor, None))
-    return out
-
-
-def _split(events: list[_Event], cuts: list[int]) -> list[_Event]:
-    """Split events at the given positions (barlines, chord changes); split notes are tied."""
-    cut_set = sorted(set(cuts))
-    out = []
-    import bisect
-
-    for event in events:
-        pieces = [event.start] + [c for c in cut_set[bisect.bisect_right(cut_set, event.start):] if c < event.start + event.length]
-        pieces.append(event.start + event.length)
-        for k, (a, b) in enumerate(zip(pieces, pieces[1:])):
-            out.append(_Event(a, b - a, event.pitch, event.lyric if k == 0 else None,
-                              tie_start=event.pitch is not None and (k < len(pieces) - 2 or event.tie_start),
-                              tie_stop=event.pitch is not None and (k > 0 or event.tie_stop)))
-    return out
-
-
-def _notated(length: int) -> list[int]:
-    """Lengths that have a note type, largest first, summing to `length`."""
-    out = []
-    while length > 0:
-        piece = max(d for d in _TYPES if d <= length)
-        out.append(piece)
-        length -= piece
-    return out
 
 
 def _pitch(element: ET.Element, pitch: int, key: Key) -> None:
@@ -133,11 +61,8 @@ def _harmony(symbol: str, key: Key) -> ET.Element:
 def song_to_musicxml(song: Song) -> bytes:
     key = parse_key(song.key)
     beats, unit = song.time_signature
-    measure_len = int(round(song.beats_per_bar * DIVISIONS))
-    total = int(round(song.total_beats * DIVISIONS))
     chord_starts = {int(round(c.start_beat * DIVISIONS)): c.symbol for c in song.chords}
-    events = _split(_fill_rests(_melody_events(song), total),
-                    list(range(0, total + 1, measure_len)) + list(chord_starts))
+    measure_len, total, events = lead_sheet_events(song, cuts=list(chord_starts))
 
     score = ET.Element("score-partwise", version="4.0")
     ET.SubElement(ET.SubElement(score, "work"), "work-title").text = song.title or "Untitled"
@@ -151,7 +76,7 @@ def song_to_musicxml(song: Song) -> bytes:
     part = ET.SubElement(score, "part", id="P1")
     low_voice = any(n.pitch < 57 for p in song.melody for n in p.notes)
 
-    measures: dict[int, list[_Event]] = {}
+    measures: dict[int, list[Event]] = {}
     for event in events:
         measures.setdefault(event.start // measure_len, []).append(event)
     for number in range(max(1, total // measure_len)):
@@ -197,8 +122,8 @@ def _text(tag: str, text: str) -> ET.Element:
     return element
 
 
-def _write_event(measure: ET.Element, event: _Event, key: Key) -> None:
-    pieces = _notated(event.length)
+def _write_event(measure: ET.Element, event: Event, key: Key) -> None:
+    pieces = notated(event.length)
     for k, length in enumerate(pieces):
         note = ET.SubElement(measure, "note")
         if event.pitch is None:

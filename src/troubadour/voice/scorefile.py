@@ -177,8 +177,7 @@ def _word_groups(notes: list[LyricNote]) -> list[list[int]]:
 
 def pronounce_notes(notes: list[LyricNote], warnings: list[str]) -> tuple[list[Syllable | None], list[bool]]:
     """A syllable (or None: melisma) per note, and whether it ends its word."""
-    from troubadour.words.syllables import make_word
-    from troubadour.words.text import _ascii_spoken, check_text, tokenize
+    from troubadour.words.text import check_text, tokenize, word_of
 
     syllables: list[Syllable | None] = [None] * len(notes)
     word_ends = [True] * len(notes)
@@ -189,13 +188,11 @@ def pronounce_notes(notes: list[LyricNote], warnings: list[str]) -> tuple[list[S
         check_text(written, what="a lyric")
         pronounced: list[Syllable] = []
         for token, _echo in tokenize(written):
-            spoken = _ascii_spoken(token)
-            if spoken is not None and not spoken.strip("'-"):
-                continue
             try:
-                pronounced += make_word(token, spoken=spoken).syllables
-            except ValueError:
+                word = word_of(token)
+            except ValueError:  # nothing to pronounce
                 continue
+            pronounced += word.syllables if word is not None else []
         if not pronounced and any(ch.isalnum() for ch in written):
             unpronounced.append(written)
             pronounced = [Syllable(text="ah", phonemes=["AA"], stress=1)]

@@ -85,13 +85,16 @@ def _ascii_spoken(word: str) -> str | None:
 def make_line(text: str) -> Line:
     """A Line with every word phonemised and syllabified; the text is kept as written."""
     check_text(text, what="a lyric line")
-    words: list[Word] = []
-    for token, echo in tokenize(text):
-        spoken = _ascii_spoken(token)
-        if spoken is not None and not spoken.strip("'-"):
-            continue  # a script we cannot pronounce; the caller checks for empty lines
-        words.append(make_word(token, spoken=spoken, backing=echo))
-    return Line(text=text.strip(), words=words)
+    words = [word for token, echo in tokenize(text) if (word := word_of(token, backing=echo)) is not None]
+    return Line(text=text.strip(), words=words)  # the caller checks for lines left empty
+
+
+def word_of(token: str, *, backing: bool = False) -> Word | None:
+    """A token of :func:`tokenize` pronounced, or None for a script English phonemes cannot spell."""
+    spoken = _ascii_spoken(token)
+    if spoken is not None and not spoken.strip("'-"):
+        return None
+    return make_word(token, spoken=spoken, backing=backing)
 
 
 def line_is_current(line: Line) -> bool:
