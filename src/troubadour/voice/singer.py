@@ -38,7 +38,7 @@ from troubadour.voice.synth import SynthGrid, synthesize
 from troubadour.voice.timing import Timeline, plan, syllable_spans
 
 # Bump when the same inputs would sing differently (the song pipeline caches phrases by it).
-SINGER_VERSION = "embedded-2"
+SINGER_VERSION = "embedded-3"
 
 HUM_SYLLABLE = SungSyllable(("AA",), 1, "ah")
 
