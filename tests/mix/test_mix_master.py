@@ -51,6 +51,19 @@ def test_true_peak_matches_polyphase_oversampling():
     assert abs(true_peak_dbtp(audio) - reference) < 0.15
 
 
+
+@pytest.mark.parametrize("cycles_per_sample", [1 / 4, 3 / 8, 7 / 16])
+def test_true_peak_reads_high_frequencies_in_full(cycles_per_sample):
+    # Cymbals put energy near 20 kHz, where a short interpolator reads peaks low and the
+    # limiter lets them through (a master read -1.25 dBTP that was -0.66). Crests fall half
+    # way between samples, so only the interpolation can find them.
+    n = np.arange(SR)
+    sine = 0.5 * np.cos(2 * np.pi * cycles_per_sample * (n - 0.5))
+    ramp = np.minimum(1.0, np.minimum(n, n[::-1]) / 2000)  # no edge ringing
+    audio = (sine * ramp)[None, :].astype(np.float32)
+    assert abs(true_peak_dbtp(audio) - 20 * np.log10(0.5)) < 0.1
+
+
 def test_limiter_gain_keeps_every_peak_under_the_ceiling():
     rng = np.random.default_rng(3)
     peaks = np.abs(rng.standard_normal(SR * 5)).astype(np.float32) * 0.3

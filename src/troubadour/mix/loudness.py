@@ -131,8 +131,13 @@ def integrated_lufs(audio: np.ndarray, sample_rate: int) -> float:
 
 
 @lru_cache(maxsize=4)
-def _interpolators(factor: int, half_taps: int = 8) -> np.ndarray:
-    """Kaiser-windowed sinc taps to evaluate a signal at fractions k/factor between samples: (factor-1, 2*half_taps)."""
+def _interpolators(factor: int, half_taps: int = 24) -> np.ndarray:
+    """Kaiser-windowed sinc taps to evaluate a signal at fractions k/factor between samples: (factor-1, 2*half_taps).
+
+    48 taps (beta 8) are flat within 0.05 dB to 20 kHz at 44.1 kHz:
+    16 taps with beta 8 read a cymbal-heavy master's true peak 0.6 dB low
+    (-1.25 against -0.66 dBTP from 16x FFT upsampling; now -0.78).
+    """
     offsets = np.arange(-half_taps + 1, half_taps + 1)
     taps = []
     for k in range(1, factor):
@@ -168,8 +173,9 @@ def true_peaks_at(audio: np.ndarray, index: np.ndarray, factor: int = 4) -> np.n
 def oversampled_peaks(audio: np.ndarray, *, floor: float = 0.0, factor: int = 4) -> np.ndarray:
     """Per-sample true-peak estimate (BS.1770 annex 2 style, 4x), computed only where |x| >= floor.
 
-    Inter-sample overshoot of real audio stays well under 6 dB, so samples
-    more than 6 dB under the level of interest need no interpolation.
+    Inter-sample overshoot stays under 9 dB (a tone at 3/8 of the sample rate
+    crests 8.3 dB above the two samples beside it), so samples more than 9 dB
+    under the level of interest need no interpolation.
     (Near local maxima only is not enough: a steep step rings several
     samples ahead of itself.)
     """
@@ -188,7 +194,7 @@ def true_peak_dbtp(audio: np.ndarray) -> float:
     sample_peak = float(np.abs(audio).max())
     if sample_peak == 0:
         return float("-inf")
-    peak = float(oversampled_peaks(audio, floor=sample_peak * 0.5).max())
+    peak = float(oversampled_peaks(audio, floor=sample_peak * 10 ** (-9.0 / 20.0)).max())
     return 20.0 * np.log10(peak)
 
 
