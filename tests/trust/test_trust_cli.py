@@ -68,6 +68,12 @@ def test_mark_then_verify(capsys, tmp_path):
         assert report["tags"]["ai_generated"] is True
     code, _, err = run_cli(capsys, "mark", str(src), "-o", str(tmp_path / "marked.wav"))
     assert code != 0 and "exists" in err and len(err.strip().splitlines()) == 1
+    # Marking a marked file again is refused (the new mark could hide the first) unless asked for.
+    code, _, err = run_cli(capsys, "mark", str(tmp_path / "marked.wav"), "-o", str(tmp_path / "twice.wav"))
+    assert code != 0 and "already carries a troubadour watermark (payload 00c0ffee)" in err
+    assert len(err.strip().splitlines()) == 1 and not (tmp_path / "twice.wav").exists()
+    code, _, err = run_cli(capsys, "mark", str(tmp_path / "marked.wav"), "-o", str(tmp_path / "twice.wav"), "--again")
+    assert code == 0, err
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]     # no temporary leftovers
 
 
@@ -141,7 +147,7 @@ def test_long_files_are_streamed_and_sampled(capsys, tmp_path, public_marked, mo
     monkeypatch.setattr(verify, "STREAM_LIMIT_S", 10.0)
     monkeypatch.setattr(verify, "SAMPLED_WINDOWS", 2)
     out_path = tmp_path / "long.flac"
-    report = mark.mark_file(public_marked, out_path, payload=0x0BADF00D)
+    report = mark.mark_file(public_marked, out_path, payload=0x0BADF00D, again=True)
     assert report["self_check"] is None                       # the streaming path ran
     det = verify.detect_file(out_path)
     assert det.detected and det.payload == 0x0BADF00D

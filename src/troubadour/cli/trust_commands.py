@@ -31,6 +31,8 @@ def mark(
     artist: Optional[str] = typer.Option(None, help="Artist name for the tags."),
     payload: Optional[str] = typer.Option(None, help="32-bit payload as 8 hex digits (default: issuer id + input hash)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing output."),
+    again: bool = typer.Option(False, "--again", help="Mark a file that already carries a troubadour watermark "
+                               "(the new mark can hide the old one)."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Watermark audio made elsewhere and add C2PA credentials and AI-disclosure tags."""
@@ -44,7 +46,8 @@ def mark(
             raise InputError(f"--payload must be hex digits (e.g. 9a1ab88e), got {payload!r}") from None
         if not 0 <= value < 2**32:
             raise InputError(f"--payload must fit in 32 bits (8 hex digits), got {payload!r}")
-    report = mark_file(input, output, title=title, voice=voice, artist=artist, payload=value, force=force)
+    report = mark_file(input, output, title=title, voice=voice, artist=artist, payload=value, force=force,
+                       again=again)
     if as_json:
         typer.echo(json.dumps(report, default=_json_default))
         return

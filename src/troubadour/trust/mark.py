@@ -43,6 +43,7 @@ def mark_file(
     artist: str | None = None,
     payload: int | None = None,
     force: bool = False,
+    again: bool = False,
     snr_db: float = watermark.DEFAULT_SNR_DB,
 ) -> dict[str, Any]:
     """Watermark, tag and sign a copy of ``input_path`` at ``output_path``.
@@ -58,6 +59,9 @@ def mark_file(
         32-bit payload; default: this installation's issuer id + a hash of the input.
     force : bool
         Overwrite an existing output.
+    again : bool
+        Mark a file that already carries a troubadour watermark (refused
+        otherwise: a second mark under the same key can mask the first).
 
     Returns
     -------
@@ -83,6 +87,13 @@ def mark_file(
         payload = keys.render_payload(_file_digest(src))
     if not 0 <= int(payload) < 2**32:
         raise InputError(f"payload must fit in 32 bits, got {payload!r}")
+    if not again:
+        from troubadour.trust.verify import detect_file
+
+        existing = detect_file(src, info=info)
+        if existing.detected:
+            raise InputError(f"{src.name!r} already carries a troubadour watermark (payload {existing.payload:08x}); "
+                             "a second mark can hide it. `troubadour verify` shows it; pass --again to mark it anyway")
     key_name, key = keys.embedding_key()
     title = title or src.stem
 
