@@ -51,7 +51,6 @@ def test_true_peak_matches_polyphase_oversampling():
     assert abs(true_peak_dbtp(audio) - reference) < 0.15
 
 
-
 @pytest.mark.parametrize("cycles_per_sample", [1 / 4, 3 / 8, 7 / 16])
 def test_true_peak_reads_high_frequencies_in_full(cycles_per_sample):
     # Cymbals put energy near 20 kHz, where a short interpolator reads peaks low and the

@@ -130,6 +130,11 @@ def integrated_lufs(audio: np.ndarray, sample_rate: int) -> float:
     return lufs_of_weighted(k_weighted(audio, sample_rate), sample_rate)
 
 
+# Inter-sample overshoot stays under this (a tone at 3/8 of the sample rate crests 8.3 dB
+# above the two samples beside it): samples further under a level of interest need no interpolation.
+MAX_OVERSHOOT_DB = 9.0
+
+
 @lru_cache(maxsize=4)
 def _interpolators(factor: int, half_taps: int = 24) -> np.ndarray:
     """Kaiser-windowed sinc taps to evaluate a signal at fractions k/factor between samples: (factor-1, 2*half_taps).
@@ -173,9 +178,8 @@ def true_peaks_at(audio: np.ndarray, index: np.ndarray, factor: int = 4) -> np.n
 def oversampled_peaks(audio: np.ndarray, *, floor: float = 0.0, factor: int = 4) -> np.ndarray:
     """Per-sample true-peak estimate (BS.1770 annex 2 style, 4x), computed only where |x| >= floor.
 
-    Inter-sample overshoot stays under 9 dB (a tone at 3/8 of the sample rate
-    crests 8.3 dB above the two samples beside it), so samples more than 9 dB
-    under the level of interest need no interpolation.
+    Samples more than MAX_OVERSHOOT_DB under the level of interest need no
+    interpolation.
     (Near local maxima only is not enough: a steep step rings several
     samples ahead of itself.)
     """
@@ -194,7 +198,7 @@ def true_peak_dbtp(audio: np.ndarray) -> float:
     sample_peak = float(np.abs(audio).max())
     if sample_peak == 0:
         return float("-inf")
-    peak = float(oversampled_peaks(audio, floor=sample_peak * 10 ** (-9.0 / 20.0)).max())
+    peak = float(oversampled_peaks(audio, floor=sample_peak * 10 ** (-MAX_OVERSHOOT_DB / 20.0)).max())
     return 20.0 * np.log10(peak)
 
 

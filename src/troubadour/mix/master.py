@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
-from troubadour.mix.loudness import k_weighted, lufs_of_power, oversampled_peaks, weighted_power
+from troubadour.mix.loudness import MAX_OVERSHOOT_DB, k_weighted, lufs_of_power, oversampled_peaks, weighted_power
 
 CEILING_MARGIN_DB = 0.3  # the limiter aims this far under the ceiling: meters differ slightly
 _DECIMATE = 32  # the gain envelope is computed on blocks of 32 samples (0.7 ms), then interpolated
@@ -101,7 +101,7 @@ def master(mix: np.ndarray, sample_rate: int, *, target_lufs: float = -14.0, cei
         return MasterResult(silent, 0.0, 0.0)
     gain_db = target_lufs - loudness
     # Peaks only matter where, after make-up gain, they come near the ceiling.
-    peaks = oversampled_peaks(audio, floor=ceiling * 10 ** (-(gain_db + 9.0) / 20.0))
+    peaks = oversampled_peaks(audio, floor=ceiling * 10 ** (-(gain_db + MAX_OVERSHOOT_DB) / 20.0))
     envelope = np.ones(audio.shape[1], np.float32)
     for _ in range(6):
         g = np.float32(10 ** (gain_db / 20.0))
