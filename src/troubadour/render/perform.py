@@ -26,7 +26,7 @@ from troubadour.render.fluid import iter_parts
 from troubadour.render.soundfont import find_soundfont
 from troubadour.song import Part, Song, content_hash
 from troubadour.voice.profiles import VoiceProfile, load_voice
-from troubadour.voice.score import ScorePhrase, VocalScore, fit_to_voice, song_vocal_score, transpose
+from troubadour.voice.score import ScorePhrase, VocalScore, breathe, fit_to_voice, song_vocal_score, transpose
 
 RENDERER_VERSION = "fluid-notes-2"
 TAIL_S = 2.5  # the last chord rings and the reverb decays after the last bar
@@ -81,13 +81,13 @@ def harmonise(score: VocalScore, key: Key, *, low: int, high: int) -> VocalScore
         up = scale[min(i + 2, len(scale) - 1)]
         return up if up <= high else scale[max(i - 5, 0)]
 
-    return VocalScore([ScorePhrase([replace(n, pitch=float(third(n.pitch))) for n in p.notes]) for p in score.phrases])
+    return VocalScore([replace(p, notes=[replace(n, pitch=float(third(n.pitch))) for n in p.notes]) for p in score.phrases])
 
 
 def _phrase_key(phrase: ScorePhrase, voice: VoiceProfile, sample_rate: int, seed: int, singer_version: str) -> str:
     notes = [(n.pitch, round(n.start_s, 6), round(n.duration_s, 6), n.syllable.model_dump() if n.syllable else None,
               n.velocity, n.word_end) for n in phrase.notes]
-    return content_hash(singer_version, voice.model_dump(mode="json"), sample_rate, seed, notes)
+    return content_hash(singer_version, voice.model_dump(mode="json"), sample_rate, seed, notes, phrase.breath_s)
 
 
 def sing_phrases(phrases: list[ScorePhrase], *, voice: VoiceProfile, sample_rate: int, seed: int,
@@ -144,12 +144,12 @@ class VocalJob:
         if self.shift:
             self.notes.append(f"the melody was moved {self.shift:+d} semitones to fit the {self.voice.name} voice "
                               f"({self.voice.range[0]}-{self.voice.range[1]})")
-        scores = {"vocals": (lead, song.seed, "vocal")}
+        scores = {"vocals": (breathe(lead, self.voice.breath_s), song.seed, "vocal")}
         backing = song_vocal_score(song, backing=True)
         if backing.phrases:
             backing = transpose(backing, self.shift) if self.shift else backing
-            scores["backing_vocals"] = (harmonise(backing, parse_key(song.key), low=self.voice.low,
-                                                  high=self.voice.high), song.seed + 1, "backing")
+            backing = harmonise(backing, parse_key(song.key), low=self.voice.low, high=self.voice.high)
+            scores["backing_vocals"] = (breathe(backing, self.voice.breath_s), song.seed + 1, "backing")
         self._futures: dict[str, list[Future]] = {}
         self._pool = None
         batches = {name: _split([p for p in score.phrases if p.notes], processes)

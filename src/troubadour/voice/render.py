@@ -173,10 +173,15 @@ class FramePlan:
 
 
 def plan_frames(notes: list[ScoreNote], spans: list[SyllableSpan], timeline: Timeline, analysis: Analysis,
-                voice: VoiceProfile, grid: SynthGrid, rng: np.random.Generator) -> FramePlan:
-    """Per-frame pitch, loudness, voicing and source position of a phrase; see :class:`FramePlan`."""
+                voice: VoiceProfile, grid: SynthGrid, rng: np.random.Generator, *,
+                breath_s: float | None = None) -> FramePlan:
+    """Per-frame pitch, loudness, voicing and source position of a phrase; see :class:`FramePlan`.
+
+    breath_s : the inhale before the phrase (None: the voice's own length)
+    """
     rate = grid.sample_rate
-    breath_s = voice.breath_s if voice.breath_db > -60 else 0.0
+    breath_s = voice.breath_s if breath_s is None else min(breath_s, voice.breath_s)
+    breath_s = breath_s if voice.breath_db > -60 else 0.0
     start_s = np.floor((timeline.start_s - PRE_ROLL_S - breath_s) * rate) / rate
     end_s = timeline.end_s + TAIL_S
     n_frames = int(np.ceil((end_s - start_s) / grid.frame_period_s)) + 1

@@ -28,9 +28,14 @@ class ScoreNote:
 
 @dataclass
 class ScorePhrase:
-    """Notes sung in one breath, in time order, without overlaps."""
+    """Notes sung in one breath, in time order, without overlaps.
+
+    breath_s : the longest inhale that fits before the phrase (see :func:`breathe`);
+        None leaves it to the voice profile
+    """
 
     notes: list[ScoreNote]
+    breath_s: float | None = None
 
     @property
     def start_s(self) -> float:
@@ -89,7 +94,7 @@ def song_vocal_score(song: Song, *, transpose: int = 0, backing: bool = False) -
 
 
 def transpose(score: VocalScore, semitones: float) -> VocalScore:
-    return VocalScore([ScorePhrase([replace(n, pitch=n.pitch + semitones) for n in p.notes]) for p in score.phrases])
+    return VocalScore([replace(p, notes=[replace(n, pitch=n.pitch + semitones) for n in p.notes]) for p in score.phrases])
 
 
 def fit_to_voice(score: VocalScore, voice) -> tuple[VocalScore, int]:
@@ -107,6 +112,47 @@ def fit_to_voice(score: VocalScore, voice) -> tuple[VocalScore, int]:
     return (transpose(score, best), best) if best else (score, 0)
 
 
+ONSET_CONSONANT_S = 0.075  # a spoken onset consonant's typical length, for planning breaths
+BREATH_GAP_S = 0.02  # between the end of the inhale and the first consonant
+MIN_BREATH_S = 0.1  # a shorter inhale would sound like a click: none instead
+MAX_RELEASE_SHARE = 0.15  # a phrase's last note gives at most this share to the next phrase's consonants
+
+
+def _onset_lead_s(phrase: ScorePhrase) -> float:
+    """How long before its first note a phrase starts sounding: its first syllable's onset consonants."""
+    from troubadour.words.phonemes import VOWELS
+
+    syllable = phrase.notes[0].syllable
+    phonemes = [p.rstrip("012") for p in (syllable.phonemes if syllable else [])]
+    onset = next((i for i, p in enumerate(phonemes) if p in VOWELS), len(phonemes))
+    return onset * ONSET_CONSONANT_S
+
+
+def breathe(score: VocalScore, breath_s: float) -> VocalScore:
+    """Fit the breaths between phrases: a singer cannot inhale while a note still sounds.
+
+    Each phrase gets the inhale that fits in the rest before it (up to
+    ``breath_s``; none when under MIN_BREATH_S). Where the next phrase's onset
+    consonants would start before the previous phrase's last note ends, that
+    note ends earlier (by at most MAX_RELEASE_SHARE of it), as within a phrase.
+    Returns a new score; phrase and note times are otherwise unchanged.
+    """
+    phrases = [ScorePhrase(list(p.notes), p.breath_s) for p in score.phrases if p.notes]
+    for i, phrase in enumerate(phrases):
+        room = breath_s
+        if i > 0:
+            before = phrases[i - 1]
+            room = phrase.start_s - _onset_lead_s(phrase) - BREATH_GAP_S - before.end_s
+            if room < 0:
+                last = before.notes[-1]
+                cut = min(-room, MAX_RELEASE_SHARE * last.duration_s)
+                before.notes[-1] = replace(last, duration_s=last.duration_s - cut)
+                room += cut
+        room = min(room, breath_s, breath_s if phrase.breath_s is None else phrase.breath_s)
+        phrase.breath_s = room if room >= MIN_BREATH_S else 0.0
+    return VocalScore(phrases)
+
+
 def fold_into_range(score: VocalScore, low: int, high: int) -> tuple[VocalScore, int]:
     """Move each note still outside [low, high] by octaves into it; returns (score, notes moved)."""
     moved = 0
@@ -122,5 +168,5 @@ def fold_into_range(score: VocalScore, low: int, high: int) -> tuple[VocalScore,
             pitch -= 12
         return pitch if pitch >= low else pitch + 12  # a range under an octave cannot happen (profiles span >= 12)
 
-    phrases = [ScorePhrase([replace(n, pitch=fold(n.pitch)) for n in p.notes]) for p in score.phrases]
+    phrases = [replace(p, notes=[replace(n, pitch=fold(n.pitch)) for n in p.notes]) for p in score.phrases]
     return VocalScore(phrases), moved

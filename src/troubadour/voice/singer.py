@@ -32,13 +32,13 @@ from troubadour.errors import InputError
 from troubadour.voice.analysis import Analysis, analyse
 from troubadour.voice.profiles import VoiceProfile
 from troubadour.voice.render import plan_frames
-from troubadour.voice.score import ScoreNote, ScorePhrase, VocalScore
+from troubadour.voice.score import ScoreNote, ScorePhrase, VocalScore, breathe
 from troubadour.voice.source import SourceSpeech, SungSyllable, speak
 from troubadour.voice.synth import SynthGrid, synthesize
 from troubadour.voice.timing import Timeline, plan, syllable_spans
 
 # Bump when the same inputs would sing differently (the song pipeline caches phrases by it).
-SINGER_VERSION = "embedded-3"
+SINGER_VERSION = "embedded-4"
 
 HUM_SYLLABLE = SungSyllable(("AA",), 1, "ah")
 
@@ -127,7 +127,7 @@ def render_phrase(phrase: ScorePhrase, *, voice: VoiceProfile, sample_rate: int 
     timeline = plan(spans, source, consonant_scale=voice.consonant_scale)
     grid = SynthGrid.for_rate(sample_rate)
     rng = _phrase_seed(phrase, seed)
-    frames = plan_frames(notes, spans, timeline, analysis, voice, grid, rng)
+    frames = plan_frames(notes, spans, timeline, analysis, voice, grid, rng, breath_s=phrase.breath_s)
     rasp = voice.rasp
     audio = synthesize(frames.f0_hz, frames.params, grid, rng, shimmer=0.10 * rasp, subharmonic=0.2 * rasp,
                        jitter=0.015 * rasp)
@@ -154,8 +154,12 @@ NOISE_FLOOR_DBFS = -90.0
 
 def render_score(score: VocalScore, *, voice: VoiceProfile, sample_rate: int = 44100,
                  seed: int = 0) -> list[PhraseRender]:
-    """Every phrase of a vocal line rendered (audio and phoneme timeline), in score order."""
-    return [render_phrase(p, voice=voice, sample_rate=sample_rate, seed=seed) for p in score.phrases if p.notes]
+    """Every phrase of a vocal line rendered (audio and phoneme timeline), in score order.
+
+    Breaths are fitted between the phrases first (:func:`~troubadour.voice.score.breathe`).
+    """
+    score = breathe(score, voice.breath_s)
+    return [render_phrase(p, voice=voice, sample_rate=sample_rate, seed=seed) for p in score.phrases]
 
 
 def mix_phrases(renders: list[PhraseRender], *, sample_rate: int = 44100, seed: int = 0,
