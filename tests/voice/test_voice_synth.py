@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from troubadour.voice.synth import SynthGrid, pulse_times, synthesize
+from troubadour.voice.synth import SynthGrid, pulse_times, remove_dc, synthesize
 
 
 @pytest.mark.parametrize("ap", [0.0, 0.5, 1.0])
@@ -41,3 +41,14 @@ def test_voice_chunks_join_without_level_jumps():
     blocks = blocks[: len(blocks) // 1024 * 1024].reshape(-1, 1024)
     rms = np.sqrt((blocks**2).mean(axis=1))
     assert rms.max() / rms.min() < 1.2
+
+
+@pytest.mark.parametrize("f0", [82.4, 110.0, 440.0])
+def test_voice_dc_removal_keeps_the_lowest_fundamentals(f0):
+    """The DC remover takes the offset out and leaves a bass voice's fundamental (E2 and up) alone."""
+    rate = 44100
+    t = np.arange(2 * rate) / rate
+    tone = (0.2 + 0.5 * np.sin(2 * np.pi * f0 * t)).astype(np.float32)
+    out = remove_dc(tone, rate)[rate // 2 : -rate // 2]
+    assert abs(out.mean()) < 0.01 * 0.2  # the offset is gone (the window holds a fraction of a period)
+    assert 20 * np.log10(out.std() / (0.5 / np.sqrt(2))) == pytest.approx(0.0, abs=0.2)
