@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from troubadour.voice.profiles import load_voice
-from troubadour.voice.score import MAX_RELEASE_SHARE, MIN_BREATH_S, VocalScore, breathe
+from troubadour.voice.score import BREATH_GAP_S, MAX_RELEASE_SHARE, MIN_BREATH_S, ONSET_CONSONANT_S, VocalScore, breathe
 from troubadour.voice.singer import render_score, sing
 
 from voice_testing import phrase_from
@@ -33,13 +33,13 @@ def test_voice_the_breath_fits_in_the_rest_before_the_next_words(rest_beats):
     score = two_phrases(rest_beats)
     fitted = breathe(score, 0.35)
     first, second = fitted.phrases
-    consonants = 0.075  # the T of "take", as breathe plans it
-    room = second.start_s - consonants - 0.02 - first.end_s
+    consonants = ONSET_CONSONANT_S  # the T of "take", as breathe plans it
+    room = second.start_s - consonants - BREATH_GAP_S - first.end_s
     assert second.breath_s == 0.0 or MIN_BREATH_S <= second.breath_s <= room + 1e-9
     assert second.breath_s == (pytest.approx(min(room, 0.35)) if room >= MIN_BREATH_S else 0.0)
     cut = score.phrases[0].notes[-1].duration_s - first.notes[-1].duration_s
     assert 0.0 <= cut <= MAX_RELEASE_SHARE * score.phrases[0].notes[-1].duration_s + 1e-9
-    assert (cut > 0) == (score.phrases[1].start_s - consonants - 0.02 < score.phrases[0].end_s)
+    assert (cut > 0) == (score.phrases[1].start_s - consonants - BREATH_GAP_S < score.phrases[0].end_s)
 
 
 @pytest.mark.parametrize("rest_beats", [0.0, 0.5])

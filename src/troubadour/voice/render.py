@@ -17,7 +17,7 @@ import numpy as np
 from troubadour.voice.analysis import BAND_CENTRES_HZ, Analysis
 from troubadour.voice.pitch import PitchStyle, midi_to_hz, pitch_curve
 from troubadour.voice.profiles import VoiceProfile
-from troubadour.voice.score import ScoreNote
+from troubadour.voice.score import BREATH_GAP_S, ScoreNote
 from troubadour.voice.synth import SynthGrid
 from troubadour.voice.timing import SyllableSpan, Timeline
 from troubadour.voice.vowels import level, voice_level, vowel_templates
@@ -201,7 +201,7 @@ def plan_frames(notes: list[ScoreNote], spans: list[SyllableSpan], timeline: Tim
     gain = loudness_db(notes, spans, timeline, times) / _DB  # dB -> ln power
     gain += 2 * np.log(np.maximum(_edge_gain(sounding, grid.frame_period_s), 1e-4))
     pull = _vowel_pull(times, src_s, nucleus)
-    breath = (timeline.start_s - breath_s - 0.02, breath_s) if breath_s > 0 else None
+    breath = (timeline.start_s - breath_s - BREATH_GAP_S, breath_s) if breath_s > 0 else None
     return FramePlan(float(start_s), times, f0, position, voiced, alpha, gain, pull, index, analysis, voice, grid,
                      timeline, breath)
 
