@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from troubadour.song import Song, Syllable
+from troubadour.words.phonemes import VOWELS
 
 
 @dataclass(frozen=True)
@@ -120,8 +121,6 @@ MAX_RELEASE_SHARE = 0.15  # a phrase's last note gives at most this share to the
 
 def _onset_lead_s(phrase: ScorePhrase) -> float:
     """How long before its first note a phrase starts sounding: its first syllable's onset consonants."""
-    from troubadour.words.phonemes import VOWELS
-
     syllable = phrase.notes[0].syllable
     phonemes = [p.rstrip("012") for p in (syllable.phonemes if syllable else [])]
     onset = next((i for i, p in enumerate(phonemes) if p in VOWELS), len(phonemes))
@@ -148,7 +147,7 @@ def breathe(score: VocalScore, breath_s: float) -> VocalScore:
                 cut = min(-room, MAX_RELEASE_SHARE * last.duration_s)
                 before.notes[-1] = replace(last, duration_s=last.duration_s - cut)
                 room += cut
-        room = min(room, breath_s, breath_s if phrase.breath_s is None else phrase.breath_s)
+        room = min(room, breath_s if phrase.breath_s is None else min(breath_s, phrase.breath_s))
         phrase.breath_s = room if room >= MIN_BREATH_S else 0.0
     return VocalScore(phrases)
 

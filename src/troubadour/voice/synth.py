@@ -158,19 +158,16 @@ def remove_dc(audio: np.ndarray, sample_rate: int) -> np.ndarray:
     most of a second) pass 82 Hz (E2) at -0.1 dB and remove everything below
     about 10 Hz.
     """
-    # The smooth part is below 30 Hz: computed on means of 32-sample blocks, interpolated back.
+    # The smooth part is below 30 Hz: computed on means of 32-sample blocks; a running mean
+    # over one block of the held block values interpolates them linearly back to samples.
     block = 32
     n = len(audio)
     padded = np.zeros(-(-n // block) * block)
     padded[:n] = audio
     means = padded.reshape(-1, block).mean(axis=1)
     width = max(int(round(sample_rate / DC_WINDOW_HZ / block)), 1)
-    smooth = np.pad(_running_mean(_running_mean(means, width), width), 1, mode="edge")
-    # Linear interpolation between block centres (np.interp's search would cost 4x the rest).
-    offset = (np.arange(block) - (block - 1) / 2) / block  # position within the block, in blocks
-    before, here, after = smooth[:-2, None], smooth[1:-1, None], smooth[2:, None]
-    upsampled = np.where(offset < 0, before + (1 + offset) * (here - before), here + offset * (after - here))
-    return (audio - upsampled.ravel()[:n]).astype(np.float32)
+    smooth = _running_mean(_running_mean(means, width), width)
+    return (audio - _running_mean(np.repeat(smooth, block), block)[:n]).astype(np.float32)
 
 
 def _running_mean(x: np.ndarray, width: int) -> np.ndarray:
