@@ -235,6 +235,17 @@ def _apply_settings(settings: list[str]) -> None:
         setattr(mod, name, ast.literal_eval(value))
 
 
+def _factors(text: str) -> list[float]:
+    """``2,3`` -> [2.0, 3.0]: slow-down factors for --slowed (each 1 to 10)."""
+    try:
+        factors = [float(f) for f in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a comma-separated list of numbers, e.g. 2,3") from None
+    if not factors or any(not 1.0 <= f <= 10.0 for f in factors):
+        raise argparse.ArgumentTypeError(f"{text!r}: each factor must be between 1 and 10")
+    return factors
+
+
 def main(argv: list[str] | None = None) -> dict:
     """Run the benchmark; returns {"scores": [per-score dicts], "mean": {...}}."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -248,7 +259,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--jobs", type=int, default=1, help="processes (RTF stays CPU time of one)")
     parser.add_argument("--no-pitch", action="store_true", help="skip pYIN (faster)")
     parser.add_argument("--no-spoken", action="store_true", help="skip the spoken reference")
-    parser.add_argument("--slowed", metavar="FACTORS", help="also: WER of the source speaking the lyrics this many "
+    parser.add_argument("--slowed", metavar="FACTORS", type=_factors, help="also: WER of the source speaking the lyrics this many "
                         "times slower, e.g. 2,3 (how the recogniser copes with long phones at all)")
     parser.add_argument("--set", action="append", default=[], metavar="MODULE.NAME=VALUE",
                         help="override a troubadour.voice module constant, e.g. render.VOICED_NOISE=0.2")
@@ -274,7 +285,7 @@ def main(argv: list[str] | None = None) -> dict:
         results = [run_score(s, **options) for s in scores]
     print_table(results)
     if args.slowed:
-        for factor in (float(f) for f in args.slowed.split(",")):
+        for factor in args.slowed:
             errors = [word_error_rate(s.lyrics, transcribe(*spoken_reference(s, duration_stretch=factor)))
                       for s in scores]
             print(f"WER spoken {factor:g}x slower: mean {np.mean(errors):.3f} ± {np.std(errors) / np.sqrt(len(errors)):.3f}")
